@@ -1,0 +1,110 @@
+"""Between a document and a plugin: build its request, turn its result into one command.
+
+A plugin sees the image the user sees (the composite of the visible raster layers). With
+"run on selection" it sees only the selection's bounding box (plus a margin for context),
+unless it declares ``uses_mask``, in which case it gets the whole image and the mask and
+decides itself. Results land as new full-size layers on top, limited to the selection, in a
+single undo step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from editor.model.commands import AddLayer, Macro
+from editor.model.compositor import composite
+from editor.model.document import Document
+from editor.model.history import Command
+from editor.model.layers import Box, BoxLayer, Layer, MaskLayer, RasterLayer
+from editor.tasks.api import PluginError, Request, Result
+from editor.tasks.manifest import Manifest
+
+#: context kept around a cropped selection so filters see the neighbourhood of its edge
+SELECTION_MARGIN = 16
+
+
+@dataclass
+class Placement:
+    """Where a request's image sits in the document, and the selection limiting the result."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+    selection: np.ndarray | None = None  # uint8 (height, width), or None for no limit
+
+
+def build_request(
+    doc: Document, manifest: Manifest, params: dict[str, Any], *, selection_only: bool = False
+) -> tuple[Request, Placement]:
+    """The request for running ``manifest``'s plugin on ``doc`` (validates ``params``)."""
+    values = manifest.validate(params)
+    image = composite(doc.layers, doc.size)
+    selection = doc.selection if selection_only else None
+    if selection_only and (selection is None or not selection.any()):
+        raise PluginError("there is no selection to run on")
+    if selection is None:
+        return Request(image, values), Placement(0, 0, doc.width, doc.height)
+    if manifest.has("uses_mask"):
+        return (
+            Request(image, values, mask=selection.copy()),
+            Placement(0, 0, doc.width, doc.height),
+        )
+    ys, xs = np.nonzero(selection)
+    x0 = max(0, int(xs.min()) - SELECTION_MARGIN)
+    y0 = max(0, int(ys.min()) - SELECTION_MARGIN)
+    x1 = min(doc.width, int(xs.max()) + 1 + SELECTION_MARGIN)
+    y1 = min(doc.height, int(ys.max()) + 1 + SELECTION_MARGIN)
+    crop = selection[y0:y1, x0:x1].copy()
+    request = Request(np.ascontiguousarray(image[y0:y1, x0:x1]), values, mask=crop)
+    return request, Placement(x0, y0, x1 - x0, y1 - y0, crop)
+
+
+def result_command(
+    doc: Document,
+    result: Result,
+    placement: Placement,
+    source: dict[str, Any],
+    text: str | None = None,
+) -> Command:
+    """One undoable command adding every output layer of ``result`` to ``doc``."""
+    if not result.layers:
+        raise PluginError("the plugin produced no layers")
+    commands = [AddLayer(_to_layer(doc, out, placement, source)) for out in result.layers]
+    return Macro(text or f"Run {source.get('name') or source.get('plugin', 'plugin')}", commands)
+
+
+def _to_layer(doc: Document, out: Any, place: Placement, source: dict[str, Any]) -> Layer:
+    x, y, w, h = place.x, place.y, place.width, place.height
+    props = {"source": dict(source)}
+    if out.kind == "boxes":
+        boxes = [
+            Box(b.x0 + x, b.y0 + y, b.x1 + x, b.y1 + y, b.label, b.score) for b in out.data
+        ]
+        return BoxLayer(out.name, boxes, doc.size, **props)
+    data: np.ndarray = out.data
+    if data.shape[:2] != (h, w):
+        raise PluginError(
+            f"the plugin returned a {data.shape[1]}x{data.shape[0]} {out.kind} for a "
+            f"{w}x{h} image; it cannot be placed as a layer of this document"
+        )
+    if out.kind == "mask":
+        full = np.zeros((doc.height, doc.width), np.uint8)
+        full[y : y + h, x : x + w] = _limit(data, place.selection)
+        return MaskLayer(out.name, full, **props)
+    full = np.zeros((doc.height, doc.width, 4), np.uint8)
+    full[y : y + h, x : x + w] = data
+    if place.selection is not None:
+        region = full[y : y + h, x : x + w, 3]
+        region[...] = _limit(region, place.selection)
+    return RasterLayer(out.name, full, **props)
+
+
+def _limit(values: np.ndarray, selection: np.ndarray | None) -> np.ndarray:
+    """``values`` (uint8) scaled by the selection's coverage (255 = unchanged)."""
+    if selection is None:
+        return values
+    return ((values.astype(np.uint16) * selection + 127) // 255).astype(np.uint8)

@@ -1,0 +1,78 @@
+"""Write a plugin's :class:`Result` next to others in an output folder, per DESIGN.md:
+images and masks as ``<stem>.png``, boxes as ``<stem>.txt`` (YOLO with a score column),
+the report as ``<stem>.json``. Every file is written atomically; inputs are never touched."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from editor.model.atomic import atomic_write
+from editor.model.imageio import ImageFileError, save_image, save_mask
+from editor.tasks.api import Box, Result
+
+
+def planned_paths(result: Result, outdir: Path, stem: str) -> list[Path]:
+    """The files :func:`write_result` would write, in order (to check before writing)."""
+    paths: list[Path] = []
+    first_image = True
+    for out in result.layers:
+        if out.kind == "boxes":
+            paths.append(outdir / f"{stem}.txt")
+        elif first_image:
+            paths.append(outdir / f"{stem}.png")
+            first_image = False
+        else:
+            paths.append(outdir / f"{stem}-{_slug(out.role or out.name)}.png")
+    if result.report:
+        paths.append(outdir / f"{stem}.json")
+    return paths
+
+
+def write_result(result: Result, outdir: Path, stem: str, protect: Path) -> list[Path]:
+    """Write ``result``'s files; refuses any path that is the input ``protect`` itself."""
+    paths = planned_paths(result, outdir, stem)
+    for path in paths:
+        if path.resolve() == protect.resolve():
+            raise ImageFileError(protect, "the output would overwrite the input; choose another -o")
+    targets = iter(paths)
+    for out in result.layers:
+        path = next(targets)
+        if out.kind == "raster":
+            save_image(path, out.data)  # type: ignore[arg-type]
+        elif out.kind == "mask":
+            save_mask(path, out.data)  # type: ignore[arg-type]
+        else:
+            _write_yolo(path, out.data, result, outdir)  # type: ignore[arg-type]
+    if result.report:
+        with atomic_write(next(targets), "w") as fh:
+            json.dump(result.report, fh, indent=2, default=str)
+    return paths
+
+
+def _write_yolo(path: Path, boxes: list[Box], result: Result, outdir: Path) -> None:
+    """YOLO lines ``class cx cy w h score`` (normalised) plus a shared ``classes.txt``."""
+    size = result.report.get("image_size")
+    if not size:
+        raise ValueError("a result with boxes must report 'image_size' = (width, height)")
+    width, height = size
+    classes_path = outdir / "classes.txt"
+    classes = classes_path.read_text().split() if classes_path.exists() else []
+    lines = []
+    for b in boxes:
+        if b.label not in classes:
+            classes.append(b.label)
+        cx, cy = (b.x0 + b.x1) / 2 / width, (b.y0 + b.y1) / 2 / height
+        lines.append(
+            f"{classes.index(b.label)} {cx:.6f} {cy:.6f} "
+            f"{b.width / width:.6f} {b.height / height:.6f} {b.score:.4f}"
+        )
+    with atomic_write(path, "w") as fh:
+        fh.write("\n".join(lines) + ("\n" if lines else ""))
+    with atomic_write(classes_path, "w") as fh:
+        fh.write("\n".join(classes) + "\n")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "layer"

@@ -1,0 +1,78 @@
+import numpy as np
+import pytest
+
+from editor.model.commands import AddLayer, SetSelection
+from editor.model.document import Document
+from editor.model.layers import RasterLayer
+from editor.tasks.api import Box, OutputLayer, PluginError, Result
+from editor.tasks.apply import SELECTION_MARGIN, build_request, result_command
+from editor.tasks.registry import Registry
+
+
+@pytest.fixture
+def doc():
+    d = Document(200, 100)
+    pixels = np.zeros((100, 200, 4), np.uint8)
+    pixels[..., 2] = 200
+    pixels[..., 3] = 255
+    d.history.push(AddLayer(RasterLayer("Photo", pixels)))
+    return d
+
+
+def invert(request):
+    out = request.image.copy()
+    out[..., :3] = 255 - out[..., :3]
+    return Result([OutputLayer("raster", "Inverted", out)])
+
+
+def test_whole_image_result_is_one_undo_step(doc, fake_plugins):
+    manifest = Registry.discover().get("fake").manifest
+    request, place = build_request(doc, manifest, {})
+    assert request.image.shape == (100, 200, 4) and request.mask is None
+    doc.history.push(result_command(doc, invert(request), place, {"plugin": "fake"}))
+    assert [layer.name for layer in doc.layers] == ["Photo", "Inverted"]
+    assert doc.layers[1].source == {"plugin": "fake"}
+    assert doc.history.undo_text == "Run fake"
+    doc.history.undo()
+    assert [layer.name for layer in doc.layers] == ["Photo"]
+
+
+def test_run_on_selection_sees_the_selected_box_and_changes_only_inside(doc, fake_plugins):
+    manifest = Registry.discover().get("fake").manifest
+    selection = np.zeros((100, 200), np.uint8)
+    selection[40:60, 50:90] = 255
+    doc.history.push(SetSelection(selection))
+    request, place = build_request(doc, manifest, {}, selection_only=True)
+    m = SELECTION_MARGIN
+    assert request.image.shape[:2] == (20 + 2 * m, 40 + 2 * m)
+    assert (place.x, place.y) == (50 - m, 40 - m)
+    doc.history.push(result_command(doc, invert(request), place, {"plugin": "fake"}))
+    alpha = doc.layers[-1].pixels[..., 3]
+    assert (alpha[40:60, 50:90] == 255).all()
+    assert alpha.sum() == 255 * 20 * 40
+
+
+def test_run_on_selection_without_one_is_refused(doc, fake_plugins):
+    manifest = Registry.discover().get("fake").manifest
+    with pytest.raises(PluginError, match="no selection"):
+        build_request(doc, manifest, {}, selection_only=True)
+
+
+def test_boxes_are_placed_in_document_coordinates(doc, fake_plugins):
+    manifest = Registry.discover().get("fake").manifest
+    selection = np.zeros((100, 200), np.uint8)
+    selection[50:70, 100:150] = 255
+    doc.history.push(SetSelection(selection))
+    request, place = build_request(doc, manifest, {}, selection_only=True)
+    result = Result([OutputLayer("boxes", "Found", [Box(1, 2, 11, 12, "can", 0.9)])])
+    doc.history.push(result_command(doc, result, place, {}))
+    box = doc.layers[-1].boxes[0]
+    assert (box.x0, box.y0) == (place.x + 1, place.y + 2) and box.label == "can"
+
+
+def test_a_result_of_the_wrong_size_is_refused_clearly(doc, fake_plugins):
+    manifest = Registry.discover().get("fake").manifest
+    _, place = build_request(doc, manifest, {})
+    big = Result([OutputLayer("raster", "Big", np.zeros((200, 400, 4), np.uint8))])
+    with pytest.raises(PluginError, match="400x200 raster for a 200x100 image"):
+        result_command(doc, big, place, {})
