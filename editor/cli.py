@@ -1,0 +1,224 @@
+"""``lightbox``: the editor, and the same plugins headless on the command line.
+
+    lightbox [FILE...]                         open the editor
+    lightbox plugins                           list plugins, their params and devices
+    lightbox run PLUGIN INPUT... -o OUTDIR [-p key=value]... [--device auto|cpu|cuda|mps]
+
+Exit codes: 0 every input succeeded, 1 some input failed, 2 the command itself was wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from editor.model.atomic import OutputError
+from editor.model.imageio import ImageFileError, iter_image_files, load_image
+from editor.tasks.api import Request
+from editor.tasks.device import DEVICES, available_devices
+from editor.tasks.jobs import Job, JobState
+from editor.tasks.manifest import ParamError
+from editor.tasks.outputs import planned_paths, write_result
+from editor.tasks.registry import PluginInfo, Registry
+
+SUBCOMMANDS = ("plugins", "run")
+
+
+class UsageError(Exception):
+    """The command line itself is wrong (exit code 2)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lightbox", description="Lightbox: a studio for e-commerce product photos."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("plugins", help="list installed plugins, their parameters and devices")
+    run = sub.add_parser("run", help="run a plugin on images or folders")
+    run.add_argument("plugin", help="plugin id (see `lightbox plugins`)")
+    run.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="images or folders")
+    run.add_argument("-o", "--output", required=True, type=Path, metavar="OUTDIR")
+    run.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE")
+    run.add_argument("--device", choices=DEVICES, default="auto")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or (args[0] not in SUBCOMMANDS and not args[0].startswith("-")):
+        from editor.qt.app import run_gui  # Qt only when the editor is wanted
+
+        return run_gui(args)
+    ns = build_parser().parse_args(args)
+    try:
+        if ns.command == "plugins":
+            return cmd_plugins(Registry.discover(), sys.stdout)
+        return cmd_run(
+            Registry.discover(), ns.plugin, ns.inputs, ns.output, ns.param, ns.device,
+            out=sys.stdout, err=sys.stderr,
+        )
+    except UsageError as exc:
+        print(f"lightbox: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("lightbox: interrupted", file=sys.stderr)
+        return 130
+
+
+def cmd_plugins(registry: Registry, out: TextIO) -> int:
+    print(f"devices: {', '.join(available_devices())}", file=out)
+    for plugin in registry.plugins:
+        if plugin.broken:
+            print(f"\n{plugin.id}  BROKEN: {plugin.error}", file=out)
+            continue
+        m = plugin.manifest
+        assert m is not None
+        print(f"\n{m.id}  {m.name} {m.version}", file=out)
+        if m.description:
+            print(f"  {m.description}", file=out)
+        for p in m.params:
+            limits = ""
+            if p.choices:
+                limits = f" one of {'|'.join(p.choices)}"
+            elif p.min is not None or p.max is not None:
+                limits = f" in [{_fmt(p.min)}, {_fmt(p.max)}]"
+            default = "unset" if p.default is None else p.default
+            print(f"  -p {p.name}=<{p.type}>{limits}  (default {default})  {p.help}", file=out)
+    return 0
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def cmd_run(
+    registry: Registry, plugin_id: str, inputs: list[Path], outdir: Path, pairs: list[str],
+    device: str, *, out: TextIO, err: TextIO,
+) -> int:
+    plugin = _plugin(registry, plugin_id)
+    assert plugin.manifest is not None
+    try:
+        params = plugin.manifest.parse_cli(pairs)
+    except ParamError as exc:
+        raise UsageError(f"{plugin_id}: {exc}") from None
+    if outdir.exists() and not outdir.is_dir():
+        raise UsageError(f"{outdir}: the output folder is a file")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{outdir}: cannot create the output folder ({exc.strerror})") from None
+
+    files: list[Path] = []
+    failures = 0
+    for path in inputs:
+        try:
+            found = iter_image_files([path])
+        except ImageFileError as exc:
+            print(f"{exc}", file=err)
+            failures += 1
+            continue
+        if not found and path.is_dir():
+            print(f"{path}: no images in this folder", file=err)
+            failures += 1
+        files.extend(found)
+
+    progress = _Progress(err, len(files))
+    claimed: dict[Path, Path] = {}
+    done = 0
+    for index, path in enumerate(files, 1):
+        progress.start(index, path)
+        ok = _run_one(plugin, path, params, device, outdir, claimed, progress, err)
+        progress.end()
+        if ok:
+            done += 1
+            print(f"{path}: ok", file=out)
+        else:
+            failures += 1
+    print(f"{done} succeeded, {failures} failed", file=out)
+    return 0 if failures == 0 and done > 0 else 1
+
+
+def _plugin(registry: Registry, plugin_id: str) -> PluginInfo:
+    try:
+        plugin = registry.get(plugin_id)
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+    if plugin.broken:
+        raise UsageError(f"plugin {plugin_id!r} is broken: {plugin.error}")
+    return plugin
+
+
+def _run_one(
+    plugin: PluginInfo, path: Path, params: dict, device: str, outdir: Path,
+    claimed: dict[Path, Path], progress: _Progress, err: TextIO,
+) -> bool:
+    try:
+        loaded = load_image(path)
+    except ImageFileError as exc:
+        progress.clear()
+        print(f"{exc}", file=err)
+        return False
+    job = Job(plugin, Request(loaded.pixels, params), device=device)
+    job.run(on_update=progress.update)
+    progress.clear()
+    if job.state is not JobState.DONE:
+        reason = job.error or job.state.value
+        print(f"{path}: {reason}", file=err)
+        return False
+    assert job.result is not None
+    job.result.report.setdefault("image_size", list(loaded.size))
+    targets = planned_paths(job.result, outdir, path.stem)
+    clash = next((t for t in targets if t in claimed), None)
+    if clash is not None:
+        print(f"{path}: its output {clash.name} was already written for {claimed[clash]}; "
+              "rename one of the inputs", file=err)
+        return False
+    try:
+        written = write_result(job.result, outdir, path.stem, protect=path)
+    except (ImageFileError, OutputError, OSError, ValueError) as exc:
+        print(f"{path}: cannot write the output ({exc})", file=err)
+        return False
+    claimed.update(dict.fromkeys(written, path))
+    if progress.first_device_note:
+        why = f" ({job.device_reason})" if job.device_reason else ""
+        print(f"device: {job.device}{why}", file=err)
+        progress.first_device_note = False
+    return True
+
+
+class _Progress:
+    """A one-line progress bar on a terminal; silent when stderr is not a terminal."""
+
+    def __init__(self, stream: TextIO, total: int) -> None:
+        self.stream = stream
+        self.total = total
+        self.tty = stream.isatty()
+        self.label = ""
+        self.first_device_note = True
+
+    def start(self, index: int, path: Path) -> None:
+        self.label = f"[{index}/{self.total}] {path.name}"
+
+    def update(self, job: Job) -> None:
+        if not self.tty:
+            return
+        filled = int(job.progress * 24)
+        eta = f" {job.eta:.0f}s left" if job.eta is not None else ""
+        line = f"{self.label} [{'#' * filled}{'.' * (24 - filled)}] {job.progress:4.0%}{eta}"
+        self.stream.write("\r" + line[:100].ljust(100))
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.tty:
+            self.stream.write("\r" + " " * 100 + "\r")
+            self.stream.flush()
+
+    def end(self) -> None:
+        self.clear()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
