@@ -105,7 +105,9 @@ def fake_plugins(tmp_path, monkeypatch):
     (bad / "plugin.toml").write_text(BROKEN_MANIFEST)
     dist = site / "lightbox_fake_plugin-1.0.dist-info"
     dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: lightbox-fake-plugin\nVersion: 1.0\n")
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: lightbox-fake-plugin\nVersion: 1.0\n"
+    )
     (dist / "entry_points.txt").write_text(textwrap.dedent("""\
         [lightbox.plugins]
         fake = lightbox_fake_plugin

@@ -7,6 +7,7 @@ in the CLI) can mirror it. Change it only through :attr:`Document.history` (``do
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +76,15 @@ class Document:
         if new_id != self._active_id:
             self._active_id = new_id
             self.active_changed.emit(layer)
+
+    def snapshot(self) -> Document:
+        """A deep copy (same layer ids, no history) that a worker thread can read, e.g. to
+        save, while the user goes on editing this document."""
+        twin = Document(self.width, self.height, path=self.path)
+        twin.layers = [copy.deepcopy(layer) for layer in self.layers]
+        twin.selection = None if self.selection is None else self.selection.copy()
+        twin._active_id = self._active_id
+        return twin
 
     # -- mutators, for commands only ----------------------------------------------------
     def _insert(self, index: int, layer: Layer) -> None:

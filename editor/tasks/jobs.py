@@ -113,7 +113,8 @@ class Job:
         self.state = JobState.RUNNING
         self.started = time.monotonic()
         try:
-            choice = choose_device(self.requested_device)
+            supported = self.plugin.manifest.devices if self.plugin.manifest else ()
+            choice = choose_device(self.requested_device, supported or ("cpu",))
             self.device, self.device_reason = choice.name, choice.reason
             notify()
             run = self.plugin.load_run()

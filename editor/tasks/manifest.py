@@ -109,6 +109,8 @@ class Manifest:
     params: tuple[ParamSpec, ...] = ()
     capabilities: frozenset[str] = frozenset()
     weights: tuple[dict[str, Any], ...] = field(default=())
+    #: the devices the plugin can compute on; a classical plugin says ("cpu",)
+    devices: tuple[str, ...] = ("cpu", "cuda", "mps")
 
     def param(self, name: str) -> ParamSpec:
         for spec in self.params:
@@ -166,6 +168,9 @@ def _build(data: dict[str, Any], folder: Path) -> Manifest:
     if unknown_caps:
         raise ValueError(f"unknown capability {sorted(unknown_caps)[0]!r}")
     params = tuple(_param(raw) for raw in data.get("params", []))
+    devices = tuple(data.get("devices", ("cpu", "cuda", "mps")))
+    if not devices or not set(devices) <= {"cpu", "cuda", "mps"}:
+        raise ValueError("'devices' must list some of cpu, cuda, mps")
     names = [p.name for p in params]
     if len(set(names)) != len(names):
         raise ValueError("two parameters share a name")
@@ -179,6 +184,7 @@ def _build(data: dict[str, Any], folder: Path) -> Manifest:
         params=params,
         capabilities=frozenset(k for k, v in caps.items() if v),
         weights=tuple(data.get("weights", [])),
+        devices=devices,
     )
 
 

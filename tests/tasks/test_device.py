@@ -32,3 +32,34 @@ def test_a_broken_torch_still_runs_on_cpu(monkeypatch):
 def test_unknown_device_is_refused():
     with pytest.raises(ValueError, match="unknown device"):
         choose_device("tpu")
+
+
+def test_a_cpu_only_plugin_never_probes_for_gpus(monkeypatch):
+    def boom():
+        raise AssertionError("probed")
+
+    monkeypatch.setattr(device, "_probe", boom)
+    choice = choose_device("auto", supported=("cpu",))
+    assert choice == device.DeviceChoice("cpu", "this plugin runs on the CPU only")
+
+
+def test_devices_can_be_learned_from_a_child_process(monkeypatch):
+    class Done:
+        stdout = "some warning\n[true, false]\n"
+
+    monkeypatch.setattr(device, "_known", None)
+    monkeypatch.delitem(device.sys.modules, "torch", raising=False)
+    monkeypatch.setattr(device.subprocess, "run", lambda *a, **k: Done())
+    device.probe_in_subprocess()
+    assert available_devices() == ["cpu", "cuda"]
+
+
+def test_a_failed_child_probe_leaves_the_in_process_probe(monkeypatch):
+    def fail(*args, **kwargs):
+        raise device.subprocess.TimeoutExpired("python", 1)
+
+    monkeypatch.setattr(device, "_known", None)
+    monkeypatch.delitem(device.sys.modules, "torch", raising=False)
+    monkeypatch.setattr(device.subprocess, "run", fail)
+    device.probe_in_subprocess()
+    assert device._known is None

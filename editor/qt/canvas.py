@@ -1,0 +1,476 @@
+"""The canvas: shows a document's composite with its overlays; zoom, pan, rectangle select.
+
+The composite is cached as a QImage (plus half-size copies for zoom < 1) and recomposited
+only where the document says it changed; pan and zoom only repaint from the cache.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QAbstractScrollArea, QWidget
+
+from editor.model.commands import SetSelection
+from editor.model.compositor import composite
+from editor.model.document import Document, Rect
+from editor.model.layers import BoxLayer, Layer, MaskLayer, RasterLayer
+from editor.qt.canvas_overlays import (
+    Pyramid,
+    checkerboard_brush,
+    draw_boxes,
+    draw_marching_ants,
+    mask_outline,
+)
+from editor.qt.convert import mask_to_qimage, rgba_to_qimage
+
+#: tool names accepted by :meth:`Canvas.set_tool`
+TOOLS = ("pan", "rect_select")
+ZOOM_STEP = 1.25
+MIN_ZOOM = 0.01
+MAX_ZOOM = 64.0
+#: above this zoom pixels are drawn as crisp squares instead of being smoothed
+NEAREST_ABOVE = 2.0
+_CLICK_SLOP = 3  # widget pixels a press may move and still count as a click
+#: layer properties that do not change how the layer looks
+_INVISIBLE_PROPERTIES = {"name", "locked"}
+
+
+class Canvas(QAbstractScrollArea):
+    """A view of one :class:`Document` (or none)."""
+
+    #: the zoom factor (1.0 = one image pixel per screen pixel)
+    zoom_changed = Signal(float)
+    #: image pixel under the cursor and its composite colour (r, g, b, a), or None outside
+    cursor_moved = Signal(int, int, object)
+    #: the active tool changed (one of :data:`TOOLS`)
+    tool_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._doc: Document | None = None
+        self._image: Pyramid | None = None
+        self._masks: dict[str, Pyramid] = {}
+        self._outline: list = []
+        self._zoom = 1.0
+        self._scroll = QPointF(0, 0)  # scaled-image coordinates at the viewport's top-left
+        self._fitting = True  # keep fitting while the window resizes, until the user zooms
+        self._tool = "rect_select"
+        self._space_down = False
+        self._pan_from: QPointF | None = None
+        self._drag_from: QPointF | None = None  # rectangle select, in image coordinates
+        self._drag_to: QPointF | None = None
+        self._drag_press = QPointF()
+        self._syncing = False
+        self._ants_phase = 0
+        self._ants = QTimer(self, interval=150, timeout=self._march)
+        self._checker = checkerboard_brush()
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.viewport().setMouseTracking(True)
+        self.setFrameShape(QAbstractScrollArea.Shape.NoFrame)
+        self.horizontalScrollBar().valueChanged.connect(self._scrolled)
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self._update_cursor()
+
+    # -- document ---------------------------------------------------------------------
+    def set_document(self, doc: Document | None) -> None:
+        """Show ``doc`` (or nothing), fitted to the view; stop listening to the old one."""
+        if self._doc is not None:
+            self._doc.structure_changed.disconnect(self._on_structure)
+            self._doc.layer_changed.disconnect(self._on_layer)
+            self._doc.content_changed.disconnect(self._on_content)
+            self._doc.selection_changed.disconnect(self._on_selection)
+        self._doc = doc
+        self._masks.clear()
+        self._drag_from = self._drag_to = None
+        if doc is not None:
+            doc.structure_changed.connect(self._on_structure)
+            doc.layer_changed.connect(self._on_layer)
+            doc.content_changed.connect(self._on_content)
+            doc.selection_changed.connect(self._on_selection)
+        self._recomposite()
+        self._on_selection()
+        self.fit()
+
+    def document(self) -> Document | None:
+        return self._doc
+
+    def _recomposite(self, rect: Rect | None = None) -> None:
+        doc = self._doc
+        if doc is None:
+            self._image = None
+        elif rect is None or self._image is None:
+            self._image = Pyramid(rgba_to_qimage(composite(doc.layers, doc.size)))
+        else:
+            x0, y0 = max(0, rect[0]), max(0, rect[1])
+            x1, y1 = min(doc.width, rect[2]), min(doc.height, rect[3])
+            if x1 > x0 and y1 > y0:
+                patch = composite(doc.layers, doc.size, (x0, y0, x1, y1))
+                self._image.replace(x0, y0, rgba_to_qimage(patch))
+        self.viewport().update()
+
+    def _on_structure(self) -> None:
+        alive = {layer.id for layer in self._doc.layers} if self._doc else set()
+        self._masks = {k: v for k, v in self._masks.items() if k in alive}
+        self._recomposite()
+
+    def _on_layer(self, layer: Layer, names: tuple) -> None:
+        if isinstance(layer, RasterLayer) and set(names) - _INVISIBLE_PROPERTIES:
+            self._recomposite()
+        else:
+            self.viewport().update()  # overlays read their properties while painting
+
+    def _on_content(self, layer: Layer, rect: Rect | None) -> None:
+        if isinstance(layer, RasterLayer):
+            self._recomposite(rect)
+        elif isinstance(layer, MaskLayer) and layer.id in self._masks:
+            if rect is None:
+                del self._masks[layer.id]
+            else:
+                x0, y0, x1, y1 = rect
+                patch = mask_to_qimage(layer.mask[y0:y1, x0:x1], layer.color, 1.0)
+                self._masks[layer.id].replace(x0, y0, patch)
+        self.viewport().update()
+
+    def _on_selection(self) -> None:
+        selection = self._doc.selection if self._doc else None
+        self._outline = mask_outline(selection) if selection is not None else []
+        if self._outline:
+            self._ants.start()
+        else:
+            self._ants.stop()
+        self.viewport().update()
+
+    def _march(self) -> None:
+        self._ants_phase = (self._ants_phase + 1) % 8
+        self.viewport().update()
+
+    # -- zoom and mapping -------------------------------------------------------------
+    def zoom(self) -> float:
+        return self._zoom
+
+    def set_zoom(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom to ``factor`` keeping the image point under ``anchor`` (widget coordinates
+        of the viewport; default its centre) where it is."""
+        self._fitting = False
+        self._apply_zoom(factor, anchor)
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self._zoom * ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self._zoom / ZOOM_STEP)
+
+    def fit(self) -> None:
+        """Show the whole image, as large as the view allows (at most 100 %)."""
+        self._fitting = True
+        if self._doc is None:
+            self._apply_zoom(1.0, None)
+            return
+        view = self.viewport().size()
+        margin = 16
+        factor = min(
+            (view.width() - margin) / self._doc.width, (view.height() - margin) / self._doc.height
+        )
+        self._apply_zoom(min(1.0, max(MIN_ZOOM, factor)), None)
+
+    def actual_size(self) -> None:
+        """Show image pixels one to one."""
+        self.set_zoom(1.0)
+
+    def _apply_zoom(self, factor: float, anchor: QPointF | None) -> None:
+        factor = max(MIN_ZOOM, min(MAX_ZOOM, float(factor)))
+        if anchor is None:
+            anchor = QPointF(self.viewport().width() / 2, self.viewport().height() / 2)
+        fixed = self.widget_to_image(anchor)
+        changed = not math.isclose(factor, self._zoom)
+        self._zoom = factor
+        margin = self._centring()
+        self._scroll = QPointF(
+            fixed.x() * factor + margin.x() - anchor.x(),
+            fixed.y() * factor + margin.y() - anchor.y(),
+        )
+        self._clamp_and_sync()
+        self.viewport().update()
+        if changed:
+            self.zoom_changed.emit(self._zoom)
+
+    def _scaled_size(self) -> tuple[float, float]:
+        if self._doc is None:
+            return 0.0, 0.0
+        return self._doc.width * self._zoom, self._doc.height * self._zoom
+
+    def _centring(self) -> QPointF:
+        """Offset that centres an image smaller than the view."""
+        w, h = self._scaled_size()
+        view = self.viewport()
+        # whole pixels, so an image at 100 % lands on the screen's pixel grid
+        return QPointF(max(0, (view.width() - w) // 2), max(0, (view.height() - h) // 2))
+
+    def image_to_widget(self, point: QPointF) -> QPointF:
+        """Viewport coordinates of an image point (image pixel edges are integers)."""
+        margin = self._centring()
+        return QPointF(
+            point.x() * self._zoom - self._scroll.x() + margin.x(),
+            point.y() * self._zoom - self._scroll.y() + margin.y(),
+        )
+
+    def widget_to_image(self, point: QPointF) -> QPointF:
+        """Image coordinates of a viewport point (may lie outside the image)."""
+        margin = self._centring()
+        return QPointF(
+            (point.x() + self._scroll.x() - margin.x()) / self._zoom,
+            (point.y() + self._scroll.y() - margin.y()) / self._zoom,
+        )
+
+    def _transform(self) -> QTransform:
+        origin = self.image_to_widget(QPointF(0, 0))
+        return QTransform(self._zoom, 0, 0, self._zoom, origin.x(), origin.y())
+
+    # -- scrolling --------------------------------------------------------------------
+    def pan_by(self, dx: float, dy: float) -> None:
+        """Move the view so the image moves by (dx, dy) widget pixels."""
+        self._scroll -= QPointF(dx, dy)
+        self._clamp_and_sync()
+        self.viewport().update()
+
+    def _clamp_and_sync(self) -> None:
+        w, h = self._scaled_size()
+        view = self.viewport()
+        max_x, max_y = max(0.0, w - view.width()), max(0.0, h - view.height())
+        self._scroll = QPointF(
+            min(max(0.0, self._scroll.x()), max_x), min(max(0.0, self._scroll.y()), max_y)
+        )
+        self._syncing = True
+        for bar, top, page in (
+            (self.horizontalScrollBar(), max_x, view.width()),
+            (self.verticalScrollBar(), max_y, view.height()),
+        ):
+            bar.setRange(0, math.ceil(top))
+            bar.setPageStep(page)
+            bar.setSingleStep(max(1, page // 10))
+        self.horizontalScrollBar().setValue(round(self._scroll.x()))
+        self.verticalScrollBar().setValue(round(self._scroll.y()))
+        self._syncing = False
+
+    def _scrolled(self) -> None:
+        if not self._syncing:
+            self._scroll = QPointF(self.horizontalScrollBar().value(),
+                                   self.verticalScrollBar().value())
+            self.viewport().update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if self._fitting:
+            self.fit()
+        else:
+            self._clamp_and_sync()
+
+    # -- painting ---------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        painter = QPainter(self.viewport())
+        painter.fillRect(event.rect(), self.palette().color(QPalette.ColorRole.Mid).darker(115))
+        doc, image = self._doc, self._image
+        if doc is None or image is None:
+            painter.end()
+            return
+        target = QRectF(self.image_to_widget(QPointF(0, 0)),
+                        self.image_to_widget(QPointF(doc.width, doc.height)))
+        visible = target.intersected(QRectF(event.rect()))
+        if visible.isEmpty():
+            painter.end()
+            return
+        painter.fillRect(visible, self._checker)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform,
+                              self._zoom <= NEAREST_ABOVE)
+        self._draw_pyramid(painter, image, visible)
+        for layer in doc.layers:
+            if not layer.visible or layer.opacity <= 0:
+                continue
+            if isinstance(layer, MaskLayer):
+                painter.setOpacity(layer.opacity)
+                self._draw_pyramid(painter, self._mask_pyramid(layer), visible)
+                painter.setOpacity(1.0)
+            elif isinstance(layer, BoxLayer):
+                draw_boxes(painter, layer.boxes, self.image_to_widget, layer.opacity)
+        if self._outline:
+            painter.setTransform(self._transform())
+            draw_marching_ants(painter, self._outline, self._ants_phase)
+            painter.resetTransform()
+        if self._drag_from is not None and self._drag_to is not None:
+            rubber = QRectF(self.image_to_widget(self._drag_from),
+                            self.image_to_widget(self._drag_to)).normalized()
+            pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 1,
+                       Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.drawRect(rubber)
+        painter.end()
+
+    def _draw_pyramid(self, painter: QPainter, pyramid: Pyramid, visible: QRectF) -> None:
+        """Draw the part of ``pyramid`` under ``visible`` (widget rect) from the best level."""
+        level, scale = pyramid.level_for(self._zoom)
+        top_left = self.widget_to_image(visible.topLeft())
+        bottom_right = self.widget_to_image(visible.bottomRight())
+        source = QRectF(top_left * scale, bottom_right * scale)
+        painter.drawImage(visible, level, source)
+
+    def _mask_pyramid(self, layer: MaskLayer) -> Pyramid:
+        if layer.id not in self._masks:
+            self._masks[layer.id] = Pyramid(mask_to_qimage(layer.mask, layer.color, 1.0))
+        return self._masks[layer.id]
+
+    # -- tools and input --------------------------------------------------------------
+    def tool(self) -> str:
+        return self._tool
+
+    def set_tool(self, name: str) -> None:
+        """Choose the left-button tool: ``"pan"`` or ``"rect_select"``."""
+        if name not in TOOLS:
+            raise ValueError(f"unknown tool {name!r}; expected one of {', '.join(TOOLS)}")
+        if name != self._tool:
+            self._tool = name
+            self._update_cursor()
+            self.tool_changed.emit(name)
+
+    def _update_cursor(self) -> None:
+        if self._pan_from is not None:
+            shape = Qt.CursorShape.ClosedHandCursor
+        elif self._tool == "pan" or self._space_down:
+            shape = Qt.CursorShape.OpenHandCursor
+        else:
+            shape = Qt.CursorShape.CrossCursor
+        self.viewport().setCursor(shape)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt API
+        delta = event.angleDelta()
+        if delta.y() == 0 and delta.x() != 0:  # sideways trackpad swipe pans
+            self.pan_by(delta.x() / 2, 0)
+        elif delta.y() != 0:
+            self.set_zoom(self._zoom * ZOOM_STEP ** (delta.y() / 120), event.position())
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        button = event.button()
+        left = button == Qt.MouseButton.LeftButton
+        if button == Qt.MouseButton.MiddleButton or (
+            left and (self._tool == "pan" or self._space_down)
+        ):
+            self._pan_from = event.position()
+            self._update_cursor()
+        elif left and self._tool == "rect_select" and self._doc is not None:
+            self._drag_press = event.position()
+            self._drag_from = self.widget_to_image(event.position())
+            self._drag_to = None
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        pos = event.position()
+        if self._pan_from is not None:
+            delta = pos - self._pan_from
+            self._pan_from = pos
+            self.pan_by(delta.x(), delta.y())
+        elif (
+            self._drag_from is not None
+            and (pos - self._drag_press).manhattanLength() >= _CLICK_SLOP
+        ):
+            self._drag_to = self.widget_to_image(pos)
+            self.viewport().update()
+        self._report_cursor(pos)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        if self._pan_from is not None:
+            self._pan_from = None
+            self._update_cursor()
+        elif self._drag_from is not None and event.button() == Qt.MouseButton.LeftButton:
+            start, end = self._drag_from, self._drag_to
+            self._drag_from = self._drag_to = None
+            self._select(start, end)
+            self.viewport().update()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.cursor_moved.emit(-1, -1, None)
+        super().leaveEvent(event)
+
+    def _report_cursor(self, pos: QPointF) -> None:
+        point = self.widget_to_image(pos)
+        x, y = math.floor(point.x()), math.floor(point.y())
+        rgba = None
+        if self._image is not None and 0 <= x < self._image.width and 0 <= y < self._image.height:
+            c = self._image.base.pixelColor(x, y)
+            rgba = (c.red(), c.green(), c.blue(), c.alpha())
+        self.cursor_moved.emit(x, y, rgba)
+
+    def _select(self, start: QPointF, end: QPointF | None) -> None:
+        """Finish a rectangle-select drag: select the rectangle, or deselect on a click."""
+        doc = self._doc
+        if doc is None:
+            return
+        x0 = x1 = y0 = y1 = 0
+        if end is not None:
+            x0 = max(0, min(doc.width, round(min(start.x(), end.x()))))
+            x1 = max(0, min(doc.width, round(max(start.x(), end.x()))))
+            y0 = max(0, min(doc.height, round(min(start.y(), end.y()))))
+            y1 = max(0, min(doc.height, round(max(start.y(), end.y()))))
+        if x1 <= x0 or y1 <= y0:
+            self.deselect()
+            return
+        mask = np.zeros((doc.height, doc.width), np.uint8)
+        mask[y0:y1, x0:x1] = 255
+        doc.history.push(SetSelection(mask, self.tr("Select rectangle")))
+
+    def deselect(self) -> None:
+        """Drop the selection (one undoable step), if there is one."""
+        if self._doc is not None and self._doc.selection is not None:
+            self._doc.history.push(SetSelection(None, self.tr("Deselect")))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        key = event.key()
+        step = 40
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_in()
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom_out()
+        elif key == Qt.Key.Key_0:
+            self.fit()
+        elif key == Qt.Key.Key_1:
+            self.actual_size()
+        elif key == Qt.Key.Key_Left:
+            self.pan_by(step, 0)
+        elif key == Qt.Key.Key_Right:
+            self.pan_by(-step, 0)
+        elif key == Qt.Key.Key_Up:
+            self.pan_by(0, step)
+        elif key == Qt.Key.Key_Down:
+            self.pan_by(0, -step)
+        elif key == Qt.Key.Key_Escape:
+            if self._drag_from is not None:
+                self._drag_from = self._drag_to = None
+                self.viewport().update()
+            else:
+                self.deselect()
+        elif key == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_down = True
+            self._update_cursor()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_down = False
+            self._update_cursor()
+        super().keyReleaseEvent(event)
+

@@ -1,0 +1,254 @@
+"""Run plugin jobs on a background thread and land their results on the history.
+
+The :class:`JobController` is the only place where the GUI starts AI work. Jobs run one at a
+time on a single worker thread; only plain data (the :class:`~editor.tasks.jobs.Job` with its
+numpy request and result) crosses threads. Every signal of the controller is emitted on the
+GUI thread, and a finished job's result is pushed onto the document's history there, as one
+undo step, so the document is never touched from the worker.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+import weakref
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+
+from editor.tasks.apply import build_request, result_command
+from editor.tasks.jobs import Job, JobState
+
+if TYPE_CHECKING:
+    from editor.model.document import Document
+    from editor.tasks.registry import PluginInfo
+
+#: at most this many progress updates per second reach the GUI
+UPDATES_PER_SECOND = 20
+
+
+@dataclass
+class _Pending:
+    """What the GUI thread needs to land a job's result: kept on the GUI side only."""
+
+    doc: weakref.ref[Document]
+    placement: Any
+    params: dict[str, Any]
+
+
+class _Worker(QObject):
+    """Lives on the worker thread; runs one job at a time and reports back by signals."""
+
+    updated = Signal(object)
+    finished = Signal(object)
+
+    @Slot(object)
+    def run(self, job: Job) -> None:
+        interval = 1.0 / UPDATES_PER_SECOND
+        last = {"time": 0.0, "state": None}
+
+        def on_update(j: Job) -> None:
+            # state changes always go through; progress reports are throttled
+            now = time.monotonic()
+            if j.state is not last["state"] or now - last["time"] >= interval:
+                last["time"], last["state"] = now, j.state
+                self.updated.emit(j)
+
+        try:
+            job.run(on_update=on_update)
+        except Exception as exc:  # Job.run promises not to raise; never let it kill the thread
+            job.state = JobState.FAILED
+            job.error = str(exc) or type(exc).__name__
+            job.details = traceback.format_exc()
+        self.finished.emit(job)
+
+
+class JobController(QObject):
+    """Queue of plugin jobs; runs them in order on one worker thread.
+
+    Signals (all on the GUI thread): ``job_added(job)``, ``job_updated(job)`` (progress,
+    throttled to ~20 per second, and every state change), ``job_finished(job)`` (done,
+    failed or cancelled, after the result landed on the history) and ``job_removed(job)``
+    (:meth:`clear_finished`).
+    """
+
+    job_added = Signal(object)
+    job_updated = Signal(object)
+    job_finished = Signal(object)
+    job_removed = Signal(object)
+    _start = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._jobs: list[Job] = []
+        self._queue: deque[Job] = deque()
+        self._pending: dict[str, _Pending] = {}
+        self._running: Job | None = None
+        self._thread: QThread | None = None
+        self._worker: _Worker | None = None
+        self._stuck: list[QThread] = []
+        app = QCoreApplication.instance()
+        if app is not None:  # a last resort: the window should call shutdown itself
+            app.aboutToQuit.connect(self.shutdown)
+
+    # -- state --------------------------------------------------------------------------
+    @property
+    def jobs(self) -> list[Job]:
+        """Every job still listed, oldest first (finished ones until cleared)."""
+        return list(self._jobs)
+
+    @property
+    def busy(self) -> bool:
+        """True while a job is running or waiting."""
+        return self._running is not None or bool(self._queue)
+
+    # -- actions ------------------------------------------------------------------------
+    def submit(
+        self,
+        doc: Document,
+        plugin: PluginInfo,
+        params: dict[str, Any],
+        *,
+        selection_only: bool = False,
+        device: str = "auto",
+    ) -> Job:
+        """Validate ``params``, build the request from ``doc`` now, and queue the job.
+
+        Raises ``ValueError`` for a broken plugin, ``ParamError`` for bad params and
+        ``PluginError`` when there is nothing to run on (nothing is queued then); whatever
+        goes wrong while the job runs ends in a FAILED job instead.
+        """
+        if plugin.broken or plugin.manifest is None:
+            raise ValueError(self.tr("{name} cannot run: {error}").format(
+                name=plugin.name, error=plugin.error))
+        manifest = plugin.manifest
+        values = manifest.validate(params)
+        request, placement = build_request(doc, manifest, values, selection_only=selection_only)
+        title = plugin.name
+        if selection_only:
+            title = self.tr("{name} (selection)").format(name=plugin.name)
+        job = Job(plugin, request, device=device, title=title)
+        self._pending[job.id] = _Pending(weakref.ref(doc), placement, values)
+        self._jobs.append(job)
+        self._queue.append(job)
+        self.job_added.emit(job)
+        self._start_next()
+        return job
+
+    def cancel(self, job: Job) -> None:
+        """Ask ``job`` to stop: a waiting job is cancelled at once, a running one soon."""
+        job.cancel()
+        if job in self._queue:
+            self._queue.remove(job)
+            job.run()  # returns at once as CANCELLED: the cancel is checked before starting
+            self._finish(job)
+
+    def cancel_all(self) -> None:
+        """Cancel every waiting and running job."""
+        for job in list(self._queue):
+            self.cancel(job)
+        if self._running is not None:
+            self._running.cancel()
+
+    def drop_document(self, doc: Document) -> None:
+        """The document is closing: cancel its jobs and never land their results."""
+        for job in list(self._queue) + ([self._running] if self._running else []):
+            pending = self._pending.get(job.id)
+            if pending is not None and pending.doc() is doc:
+                pending.doc = _dead_ref
+                self.cancel(job)
+
+    def clear_finished(self) -> None:
+        """Forget finished jobs (the jobs panel's "Clear finished")."""
+        for job in [j for j in self._jobs if j.state.finished]:
+            self._jobs.remove(job)
+            self.job_removed.emit(job)
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Cancel everything and join the worker thread; True if it stopped in time.
+
+        Call it when the window closes. Results that arrive after this are dropped.
+        """
+        self.cancel_all()
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return True
+        thread.quit()
+        stopped = thread.wait(timeout_ms)
+        if stopped:
+            self._running = None
+            self._worker = None
+            thread.deleteLater()
+        else:
+            self._stuck.append(thread)  # a plugin ignores cancel: never drop a live QThread
+        return stopped
+
+    # -- internals ----------------------------------------------------------------------
+    def _ensure_thread(self) -> None:
+        if self._thread is not None:
+            return
+        self._thread = QThread()
+        self._thread.setObjectName("lightbox-jobs")
+        self._worker = _Worker()
+        self._worker.moveToThread(self._thread)
+        self._start.connect(self._worker.run)
+        self._worker.updated.connect(self._on_updated)
+        self._worker.finished.connect(self._on_finished)
+        self._thread.finished.connect(self._worker.deleteLater)
+        self._thread.start()
+
+    def _start_next(self) -> None:
+        if self._running is not None or not self._queue:
+            return
+        self._ensure_thread()
+        self._running = self._queue.popleft()
+        self._start.emit(self._running)
+
+    @Slot(object)
+    def _on_updated(self, job: Job) -> None:
+        if not job.state.finished:  # the finished signal reports the final state
+            self.job_updated.emit(job)
+
+    @Slot(object)
+    def _on_finished(self, job: Job) -> None:
+        if job is self._running:
+            self._running = None
+        if job.state is JobState.DONE:
+            self._land(job)
+        self._finish(job)
+        if self._thread is not None:
+            self._start_next()
+
+    def _land(self, job: Job) -> None:
+        """Push the result of a DONE job onto its document's history as one undo step."""
+        pending = self._pending.get(job.id)
+        doc = pending.doc() if pending is not None else None
+        if pending is None or doc is None or job.result is None or self._thread is None:
+            return  # the document (or the whole window) closed meanwhile
+        manifest = job.plugin.manifest
+        source = {
+            "plugin": job.plugin.id,
+            "version": manifest.version if manifest is not None else "",
+            "params": dict(pending.params),
+            "device": job.device,
+        }
+        text = self.tr("Run {name}").format(name=job.plugin.name)
+        try:
+            command = result_command(doc, job.result, pending.placement, source, text=text)
+            doc.history.push(command)
+        except Exception as exc:  # a result that does not fit is the job's failure
+            job.state = JobState.FAILED
+            job.error = self.tr("Could not add the result: {error}").format(error=exc)
+            job.details = traceback.format_exc()
+
+    def _finish(self, job: Job) -> None:
+        self._pending.pop(job.id, None)
+        self.job_updated.emit(job)
+        self.job_finished.emit(job)
+
+
+def _dead_ref() -> None:
+    """Stands in for the weak reference of a closed document."""
+    return None

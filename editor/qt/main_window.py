@@ -1,0 +1,460 @@
+"""The main window: composes the canvas, the notification bar, the docks, menus and the
+status bar, and runs file work on a worker thread. It holds no editing logic of its own."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QColor, QDragEnterEvent, QDropEvent, QPixmap
+from PySide6.QtWidgets import (
+    QApplication,
+    QColorDialog,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+from superqt.utils import create_worker
+
+from editor.model.atomic import OutputError
+from editor.model.commands import SetSelection
+from editor.model.document import Document
+from editor.model.files import OPENABLE_SUFFIXES, export_image, open_document, save_document
+from editor.model.imageio import ImageFileError
+from editor.qt.actions import RecentFiles, WindowActions, settings
+from editor.qt.canvas import Canvas
+from editor.qt.jobs import JobController
+from editor.qt.notify import NotificationBar
+from editor.qt.panels.history import HistoryPanel
+from editor.qt.panels.jobs import JobsPanel
+from editor.qt.panels.layers import LayersPanel
+from editor.qt.panels.plugins import PluginPanel
+from editor.qt.theme import ThemeManager
+from editor.tasks.jobs import JobState
+from editor.tasks.registry import Registry
+
+_FILE_ERRORS = (ImageFileError, OutputError, OSError, ValueError)
+_EXPORT_FILTER = "PNG (*.png);;JPEG (*.jpg *.jpeg);;WebP (*.webp)"
+
+
+class MainWindow(QMainWindow):
+    """The Lightbox editor window, showing one document at a time."""
+
+    def __init__(self, registry: Registry | None = None,
+                 theme: ThemeManager | None = None) -> None:
+        super().__init__()
+        self._doc: Document | None = None
+        self._workers: set[Any] = set()
+        self._load_serial = 0
+        self.setObjectName("main-window")
+        self.setAcceptDrops(True)
+        self.theme = theme or ThemeManager(QApplication.instance(), self)
+        self.recent = RecentFiles()
+        self.actions_ = WindowActions(self)
+
+        self.canvas = Canvas()
+        self.notifications = NotificationBar()
+        centre = QWidget()
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.notifications)
+        column.addWidget(self.canvas, 1)
+        self.setCentralWidget(centre)
+
+        self.jobs = JobController(self)
+        self.layers_panel = LayersPanel()
+        self.history_panel = HistoryPanel()
+        self.plugin_panel = PluginPanel(registry or Registry.discover(), self.jobs)
+        self.jobs_panel = JobsPanel(self.jobs)
+        area = Qt.DockWidgetArea
+        self.docks = {
+            "layers": self._dock(self.tr("Layers"), self.layers_panel, area.RightDockWidgetArea),
+            "history": self._dock(self.tr("History"), self.history_panel,
+                                  area.RightDockWidgetArea),
+            "plugins": self._dock(self.tr("Plugins"), self.plugin_panel,
+                                  area.LeftDockWidgetArea),
+            "jobs": self._dock(self.tr("Jobs"), self.jobs_panel, area.LeftDockWidgetArea),
+        }
+        self._build_menus()
+        self._build_status_bar()
+        self._connect()
+        self.resize(1280, 800)
+        self._restore_layout()
+        self.load_document(None, [])
+
+    # -- composition --------------------------------------------------------------------
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{widget.__class__.__name__}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        a = self.actions_
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addAction(a.open)
+        self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        for action in (a.save, a.save_as, a.export):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(a.close)
+        file_menu.addAction(a.quit)
+        edit = self.menuBar().addMenu(self.tr("&Edit"))
+        edit.addActions([a.undo, a.redo])
+        edit.addSeparator()
+        edit.addAction(a.deselect)
+        view = self.menuBar().addMenu(self.tr("&View"))
+        view.addActions([a.zoom_in, a.zoom_out, a.fit, a.actual_size])
+        view.addSeparator()
+        view.addMenu(self.theme.menu(self))
+        view.addSeparator()
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        tools = self.menuBar().addMenu(self.tr("&Tools"))
+        tools.addActions([a.tool_pan, a.tool_select])
+        bar = self.addToolBar(self.tr("Tools"))
+        bar.setObjectName("toolbar-tools")
+        bar.setMovable(False)
+        bar.addActions([a.open, a.save])
+        bar.addSeparator()
+        bar.addActions([a.undo, a.redo])
+        bar.addSeparator()
+        bar.addActions([a.tool_pan, a.tool_select])
+        bar.addSeparator()
+        bar.addActions([a.zoom_out, a.zoom_in, a.fit, a.actual_size])
+        view.addAction(bar.toggleViewAction())
+
+    def _build_status_bar(self) -> None:
+        self.position_label = QLabel()
+        self.colour_swatch = QLabel()
+        self.colour_label = QLabel()
+        self.zoom_label = QLabel()
+        self.size_label = QLabel()
+        bar = self.statusBar()
+        for widget in (self.position_label, self.colour_swatch, self.colour_label):
+            bar.addWidget(widget)
+        bar.addPermanentWidget(self.size_label)
+        bar.addPermanentWidget(self.zoom_label)
+
+    def _connect(self) -> None:
+        a, canvas = self.actions_, self.canvas
+        a.open.triggered.connect(self._choose_and_open)
+        a.save.triggered.connect(self.save)
+        a.save_as.triggered.connect(self.save_as)
+        a.export.triggered.connect(self.export)
+        a.close.triggered.connect(self.close_document)
+        a.quit.triggered.connect(self.close)
+        a.clear_recent.triggered.connect(self.recent.clear)
+        a.undo.triggered.connect(lambda: self._doc and self._doc.history.undo())
+        a.redo.triggered.connect(lambda: self._doc and self._doc.history.redo())
+        a.deselect.triggered.connect(self._deselect)
+        a.zoom_in.triggered.connect(canvas.zoom_in)
+        a.zoom_out.triggered.connect(canvas.zoom_out)
+        a.fit.triggered.connect(canvas.fit)
+        a.actual_size.triggered.connect(canvas.actual_size)
+        a.tools.triggered.connect(lambda action: canvas.set_tool(action.data()))
+        canvas.tool_changed.connect(self._tool_changed)
+        canvas.zoom_changed.connect(self._zoom_changed)
+        canvas.cursor_moved.connect(self._cursor_moved)
+        self.jobs.job_finished.connect(self._job_finished)
+        self.plugin_panel.run_refused.connect(
+            lambda reason: self.notifications.show_message(reason, "error"))
+        self.theme.theme_changed.connect(lambda _dark: a.refresh_icons())
+
+    # -- documents ----------------------------------------------------------------------
+    @property
+    def document(self) -> Document | None:
+        """The document shown, or None."""
+        return self._doc
+
+    @property
+    def is_busy(self) -> bool:
+        """True while a file is being opened, saved or exported in the background."""
+        return bool(self._workers)
+
+    def load_document(self, doc: Document | None, notices: list[str]) -> None:
+        """Show ``doc`` (replacing the current one without asking) and its load notices."""
+        old = self._doc
+        if old is not None:
+            old.history.changed.disconnect(self._history_changed)
+            self.jobs.drop_document(old)
+        self._doc = doc
+        for view in (self.canvas, self.layers_panel, self.history_panel, self.plugin_panel):
+            view.set_document(doc)
+        if doc is not None:
+            doc.history.changed.connect(self._history_changed)
+            if doc.path is not None:
+                self.recent.add(doc.path)
+            for notice in notices:
+                self.notifications.show_message(f"{doc.title}: {notice}", "info")
+        self._history_changed()
+        self.size_label.setText(self.tr("{w} × {h} px").format(w=doc.width, h=doc.height)
+                                if doc else "")
+        self._zoom_changed(self.canvas.zoom())
+
+    def open_path(self, path: str | Path) -> None:
+        """Open ``path`` in the background (after asking to save changes); errors and
+        notices appear in the notification bar."""
+        path = Path(path)
+        if not self._confirm_discard():
+            return
+        self._load_serial += 1
+        serial = self._load_serial
+        self.statusBar().showMessage(self.tr("Opening {name}…").format(name=path.name))
+
+        def done(result: tuple[Document, list[str]]) -> None:
+            if serial == self._load_serial:  # a later open wins over a slow earlier one
+                self.load_document(*result)
+
+        self._in_background(open_document, (path,), done, path)
+
+    def close_document(self) -> None:
+        if self._confirm_discard():
+            self.load_document(None, [])
+
+    def save(self) -> None:
+        """Save to the document's .ora project, or ask where (in the background)."""
+        if self._doc is None:
+            return
+        path = self._doc.path
+        if path is None or path.suffix.lower() != ".ora":
+            self.save_as()
+        else:
+            self.save_to(path)
+
+    def save_as(self) -> None:
+        if self._doc is not None and (path := self.ask_save_path()) is not None:
+            self.save_to(path)
+
+    def save_to(self, path: Path) -> None:
+        """Save a snapshot of the document as an OpenRaster project on a worker."""
+        doc = self._doc
+        if doc is None:
+            return
+        path = Path(path).with_suffix(".ora") if Path(path).suffix.lower() != ".ora" \
+            else Path(path)
+        at_step = doc.history.index
+
+        def done(_: object) -> None:
+            doc.path = path
+            if doc.history.index == at_step:  # not edited while saving
+                doc.history.mark_clean()
+            self.recent.add(path)
+            self._history_changed()
+            self.statusBar().showMessage(self.tr("Saved {name}").format(name=path.name), 4000)
+
+        self._in_background(save_document, (doc.snapshot(), path), done, path)
+
+    def export(self) -> None:
+        """Ask for a file and export the flattened image (JPEG: onto a chosen colour)."""
+        if self._doc is None or (path := self.ask_export_path()) is None:
+            return
+        background = None
+        if path.suffix.lower() in (".jpg", ".jpeg"):
+            background = self.ask_flatten_colour()
+            if background is None:
+                return
+        self.export_to(path, background)
+
+    def export_to(self, path: Path, background: tuple[int, int, int] | None = None) -> None:
+        if self._doc is None:
+            return
+        kwargs = {"background": background} if background is not None else {}
+
+        def done(_: object) -> None:
+            self.statusBar().showMessage(self.tr("Exported {name}").format(name=path.name), 4000)
+
+        self._in_background(lambda d, p: export_image(d, p, **kwargs),
+                            (self._doc.snapshot(), Path(path)), done, Path(path))
+
+    def _in_background(self, func: Callable, args: tuple, done: Callable, path: Path) -> None:
+        """Run ``func(*args)`` on the thread pool; ``done(result)`` or an error message
+        naming ``path`` follows on the GUI thread."""
+        worker = create_worker(func, *args, _start_thread=False, _ignore_errors=True)
+        self._workers.add(worker)
+        worker.returned.connect(done)
+        worker.errored.connect(lambda exc: self._file_failed(path, exc))
+        worker.finished.connect(lambda: self._workers.discard(worker))
+        worker.finished.connect(lambda: self.statusBar().clearMessage()
+                                if not self._workers else None)
+        worker.start()
+
+    def _file_failed(self, path: Path, exc: BaseException) -> None:
+        if isinstance(exc, _FILE_ERRORS):
+            text = str(exc) if str(path) in str(exc) else f"{path}: {exc}"
+            self.notifications.show_message(text, "error")
+        else:
+            details = "".join(traceback.format_exception(exc))
+            self.notifications.show_message(
+                self.tr("{path}: unexpected error ({error})").format(path=path, error=exc),
+                "error", details)
+
+    def _choose_and_open(self) -> None:
+        if (path := self.ask_open_path()) is not None:
+            self.open_path(path)
+
+    def _confirm_discard(self) -> bool:
+        """True when the current document may be replaced (saved or changes discarded)."""
+        doc = self._doc
+        if doc is None or doc.history.is_clean:
+            return True
+        answer = self.ask_save_changes()
+        if answer == "save":
+            path = doc.path if doc.path and doc.path.suffix.lower() == ".ora" \
+                else self.ask_save_path()
+            if path is None:
+                return False
+            try:
+                save_document(doc, path)  # on this thread: the window waits for it anyway
+            except _FILE_ERRORS as exc:
+                self._file_failed(path, exc)
+                return False
+            self.recent.add(path)
+            return True
+        return answer == "discard"
+
+    # -- questions (tests replace these) ------------------------------------------------
+    def ask_save_changes(self) -> str:
+        """Ask whether to save changes: ``"save"``, ``"discard"`` or ``"cancel"``."""
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self, self.tr("Save changes?"),
+            self.tr("“{name}” has changes that are not saved.").format(name=self._doc.title),
+            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+        return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")
+
+    def ask_open_path(self) -> Path | None:
+        patterns = " ".join(f"*{s}" for s in sorted(OPENABLE_SUFFIXES))
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open"), "", self.tr("Images and projects ({p})").format(p=patterns))
+        return Path(name) if name else None
+
+    def ask_save_path(self) -> Path | None:
+        stem = self._doc.path.stem if self._doc and self._doc.path else "untitled"
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save As"), f"{stem}.ora", self.tr("OpenRaster project (*.ora)"))
+        return Path(name) if name else None
+
+    def ask_export_path(self) -> Path | None:
+        stem = self._doc.path.stem if self._doc and self._doc.path else "untitled"
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Export"), f"{stem}.png",
+                                              _EXPORT_FILTER)
+        return Path(name) if name else None
+
+    def ask_flatten_colour(self) -> tuple[int, int, int] | None:
+        """The colour transparent parts become in a JPEG (default white); None = cancel."""
+        colour = QColorDialog.getColor(QColor("white"), self, self.tr("Background for JPEG"))
+        return (colour.red(), colour.green(), colour.blue()) if colour.isValid() else None
+
+    # -- reactions ----------------------------------------------------------------------
+    def _history_changed(self) -> None:
+        doc, a = self._doc, self.actions_
+        history = doc.history if doc else None
+        a.undo.setEnabled(bool(history and history.can_undo))
+        a.redo.setEnabled(bool(history and history.can_redo))
+        a.undo.setText(self.tr("&Undo {step}").format(step=history.undo_text)
+                       if history and history.can_undo else self.tr("&Undo"))
+        a.redo.setText(self.tr("&Redo {step}").format(step=history.redo_text)
+                       if history and history.can_redo else self.tr("&Redo"))
+        for action in (a.save, a.save_as, a.export, a.close, a.deselect, a.zoom_in,
+                       a.zoom_out, a.fit, a.actual_size):
+            action.setEnabled(doc is not None)
+        if doc is None:
+            self.setWindowTitle(self.tr("Lightbox"))
+            self.setWindowModified(False)
+        else:
+            self.setWindowTitle(self.tr("{name}[*] — Lightbox").format(name=doc.title))
+            self.setWindowModified(not history.is_clean)
+
+    def _fill_recent_menu(self) -> None:
+        missing = self.recent.remove_missing()
+        if missing:
+            names = ", ".join(p.name for p in missing)
+            self.notifications.show_message(
+                self.tr("Removed from recent files (no longer found): {names}")
+                .format(names=names), "info")
+        self.recent_menu.clear()
+        for path in self.recent.paths():
+            action = self.recent_menu.addAction(path.name)
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+        self.recent_menu.addSeparator()
+        self.recent_menu.addAction(self.actions_.clear_recent)
+        self.actions_.clear_recent.setEnabled(bool(self.recent.paths()))
+
+    def _deselect(self) -> None:
+        if self._doc is not None and self._doc.selection is not None:
+            self._doc.history.push(SetSelection(None, self.tr("Deselect")))
+
+    def _tool_changed(self, name: str) -> None:
+        for action in self.actions_.tools.actions():
+            action.setChecked(action.data() == name)
+
+    def _zoom_changed(self, zoom: float) -> None:
+        self.zoom_label.setText(f"{zoom * 100:.0f} %" if self._doc else "")
+
+    def _cursor_moved(self, x: int, y: int, rgba: tuple[int, int, int, int] | None) -> None:
+        if rgba is None:
+            for label in (self.position_label, self.colour_label):
+                label.clear()
+            self.colour_swatch.clear()
+            return
+        self.position_label.setText(f"{x}, {y}")
+        swatch = QPixmap(12, 12)
+        swatch.fill(QColor(*rgba))
+        self.colour_swatch.setPixmap(swatch)
+        self.colour_label.setText(
+            f"#{rgba[0]:02x}{rgba[1]:02x}{rgba[2]:02x}  α {rgba[3]}")
+
+    def _job_finished(self, job: Any) -> None:
+        if job.state == JobState.FAILED:
+            self.notifications.show_message(f"{job.title}: {job.error}", "error", job.details)
+
+    # -- window events ------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+        if _dropped_files(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        files = _dropped_files(event)
+        if files:
+            event.acceptProposedAction()
+            self.open_path(files[0])
+
+    def save_layout(self) -> None:
+        """Remember geometry and dock layout for the next run."""
+        store = settings()
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/state", self.saveState())
+
+    def _restore_layout(self) -> None:
+        store = settings()
+        if (geometry := store.value("window/geometry")) is not None:
+            self.restoreGeometry(geometry)
+        if (state := store.value("window/state")) is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        if not self._confirm_discard():
+            event.ignore()
+            return
+        self.save_layout()
+        self.jobs.shutdown()
+        event.accept()
+
+
+def _dropped_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+    urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+    paths = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+    return [p for p in paths if p.suffix.lower() in OPENABLE_SUFFIXES]

@@ -1,0 +1,249 @@
+"""The plugin panel: choose a plugin, set its parameters and device, run it on the image.
+
+The form is built from the plugin's manifest (:mod:`editor.qt.param_form`); values are
+remembered per plugin for the session. Running goes through the
+:class:`~editor.qt.jobs.JobController`, which does the work off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.qt.icons import icon
+from editor.qt.param_form import ParamForm
+from editor.tasks.device import available_devices, probe_in_subprocess
+
+if TYPE_CHECKING:
+    from editor.model.document import Document
+    from editor.qt.jobs import JobController
+    from editor.tasks.jobs import Job
+    from editor.tasks.registry import PluginInfo, Registry
+
+
+class _DeviceProbe(QObject):
+    """Asks which devices exist on a helper thread: the first probe imports torch (seconds)."""
+
+    found = Signal(list)
+
+    def start(self) -> None:
+        threading.Thread(target=self._probe, name="lightbox-device-probe", daemon=True).start()
+
+    def _probe(self) -> None:
+        probe_in_subprocess()  # keeps torch's GIL-holding import out of the GUI process
+        devices = available_devices()
+        # RuntimeError: the panel closed before the probe finished, nobody is left to tell
+        with contextlib.suppress(RuntimeError):
+            self.found.emit(devices)  # queued to the GUI thread
+
+
+class PluginPanel(QWidget):
+    """Plugin chooser, description, parameter form, device choice and Run buttons.
+
+    ``devices`` lists the devices to offer besides "auto"; by default they are probed in
+    the background (``available_devices``). ``job_submitted(job)`` follows every Run;
+    ``run_refused(reason)`` says why a Run did not start (also shown in the panel).
+    """
+
+    job_submitted = Signal(object)
+    run_refused = Signal(str)
+
+    def __init__(
+        self,
+        registry: Registry,
+        controller: JobController,
+        parent: QWidget | None = None,
+        *,
+        devices: Sequence[str] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.registry = registry
+        self.controller = controller
+        self.doc: Document | None = None
+        self.form: ParamForm | None = None
+        self._remembered: dict[str, dict[str, Any]] = {}
+        self._plugin: PluginInfo | None = None
+
+        self.plugin_combo = QComboBox()
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.description.setTextFormat(Qt.TextFormat.PlainText)
+        self.form_host = QVBoxLayout()
+        self.form_host.setContentsMargins(0, 0, 0, 0)
+        self.reset_button = QPushButton(icon("restore"), self.tr("Reset to defaults"))
+        self.reset_button.clicked.connect(self.reset_params)
+        self.device_combo = QComboBox()
+        self.device_combo.setToolTip(self.tr(
+            "Where the plugin runs. Automatic uses a GPU when there is one, else the CPU."))
+        self.device_combo.addItem(self.tr("Automatic"), "auto")
+        self.run_button = QPushButton(icon("play"), self.tr("Run"))
+        self.run_button.setToolTip(self.tr("Run on the whole image"))
+        self.run_selection_button = QPushButton(icon("selection"), self.tr("Run on selection"))
+        self.run_button.clicked.connect(lambda: self.run(selection_only=False))
+        self.run_selection_button.clicked.connect(lambda: self.run(selection_only=True))
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+
+        for plugin in registry.plugins:
+            self.plugin_combo.addItem(plugin.name, plugin.id)
+            row = self.plugin_combo.count() - 1
+            if plugin.broken:
+                item = self._combo_model().item(row)
+                item.setEnabled(False)
+                item.setToolTip(self.tr("Cannot be used: {error}").format(error=plugin.error))
+            elif plugin.manifest is not None and plugin.manifest.description:
+                self.plugin_combo.setItemData(
+                    row, plugin.manifest.description, Qt.ItemDataRole.ToolTipRole)
+        self.plugin_combo.currentIndexChanged.connect(self._on_plugin_chosen)
+
+        choose = QFormLayout()
+        choose.addRow(self.tr("Plugin"), self.plugin_combo)
+        device_row = QHBoxLayout()
+        device_row.addWidget(self.device_combo, 1)
+        device_row.addWidget(self.reset_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.run_selection_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(choose)
+        layout.addWidget(self.description)
+        layout.addLayout(self.form_host)
+        devices_form = QFormLayout()
+        devices_form.addRow(self.tr("Device"), device_row)
+        layout.addLayout(devices_form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+
+        if devices is None:
+            self._probe = _DeviceProbe(self)
+            self._probe.found.connect(self.set_devices)
+            self._probe.start()
+        else:
+            self.set_devices(devices)
+        first = next((i for i, p in enumerate(registry.plugins) if not p.broken), 0)
+        self.plugin_combo.setCurrentIndex(first)
+        self._on_plugin_chosen(first)
+
+    def _combo_model(self) -> QStandardItemModel:
+        model = self.plugin_combo.model()
+        assert isinstance(model, QStandardItemModel)
+        return model
+
+    # -- public -------------------------------------------------------------------------
+    @property
+    def plugin(self) -> PluginInfo | None:
+        """The chosen plugin (possibly a broken one, which cannot run)."""
+        return self._plugin
+
+    def set_document(self, doc: Document | None) -> None:
+        """Run plugins on ``doc`` (or on nothing)."""
+        if self.doc is not None:
+            self.doc.selection_changed.disconnect(self._update_buttons)
+            self.doc.structure_changed.disconnect(self._update_buttons)
+        self.doc = doc
+        if doc is not None:
+            doc.selection_changed.connect(self._update_buttons)
+            doc.structure_changed.connect(self._update_buttons)
+        self._update_buttons()
+
+    def set_devices(self, devices: Sequence[str]) -> None:
+        """Offer "auto" and ``devices``, keeping the current choice when it is still there."""
+        current = self.device_combo.currentData()
+        self.device_combo.clear()
+        self.device_combo.addItem(self.tr("Automatic"), "auto")
+        for name in devices:
+            self.device_combo.addItem(name.upper() if len(name) <= 4 else name, name)
+        self.device_combo.setCurrentIndex(max(0, self.device_combo.findData(current)))
+
+    def select_plugin(self, plugin_id: str) -> None:
+        """Show plugin ``plugin_id`` (also a broken one: its error is shown, Run disabled)."""
+        index = self.plugin_combo.findData(plugin_id)
+        if index < 0:
+            raise KeyError(plugin_id)
+        self.plugin_combo.setCurrentIndex(index)
+
+    def values(self) -> dict[str, Any]:
+        """The parameter values in the form (empty without a runnable plugin)."""
+        return self.form.values() if self.form is not None else {}
+
+    def reset_params(self) -> None:
+        if self.form is not None:
+            self.form.reset()
+
+    def run(self, *, selection_only: bool = False) -> Job | None:
+        """Submit the chosen plugin with the form's values; problems go to the status line."""
+        plugin = self._plugin
+        if self.doc is None or plugin is None or plugin.broken:
+            return None
+        device = self.device_combo.currentData() or "auto"
+        try:
+            job = self.controller.submit(
+                self.doc, plugin, self.values(), selection_only=selection_only, device=device)
+        except Exception as exc:  # bad values or nothing to run on: tell the user, stay up
+            self._show_status(str(exc), error=True)
+            self.run_refused.emit(str(exc))
+            return None
+        self._show_status(self.tr("Started {title}").format(title=job.title))
+        self.job_submitted.emit(job)
+        return job
+
+    # -- internals ----------------------------------------------------------------------
+    def _on_plugin_chosen(self, row: int) -> None:
+        self._remember()
+        plugin_id = self.plugin_combo.itemData(row)
+        self._plugin = self.registry.get(plugin_id) if plugin_id is not None else None
+        if self.form is not None:
+            self.form_host.removeWidget(self.form)
+            self.form.deleteLater()
+            self.form = None
+        plugin = self._plugin
+        if plugin is None:
+            self.description.setText(self.tr("No plugins are installed."))
+        elif plugin.broken or plugin.manifest is None:
+            self.description.setText(
+                self.tr("{name} cannot be used: {error}").format(name=plugin.name,
+                                                                  error=plugin.error))
+        else:
+            self.description.setText(plugin.manifest.description)
+            self.form = ParamForm(plugin.manifest.params, self._remembered.get(plugin.id))
+            self.form_host.addWidget(self.form)
+        self._show_status("")
+        self._update_buttons()
+
+    def _remember(self) -> None:
+        if self.form is not None and self._plugin is not None:
+            self._remembered[self._plugin.id] = self.form.values()
+
+    def _update_buttons(self) -> None:
+        runnable = (
+            self.doc is not None
+            and bool(self.doc.layers)
+            and self._plugin is not None
+            and not self._plugin.broken
+        )
+        has_selection = self.doc is not None and self.doc.selection is not None
+        self.run_button.setEnabled(runnable)
+        self.run_selection_button.setEnabled(runnable and has_selection)
+        self.run_selection_button.setToolTip(
+            self.tr("Run on the selected area only") if has_selection
+            else self.tr("Select an area first"))
+        self.reset_button.setEnabled(self.form is not None)
+
+    def _show_status(self, text: str, *, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setProperty("error", error)  # for the application style sheet
