@@ -3,6 +3,8 @@
     lightbox [FILE...]                         open the editor
     lightbox plugins                           list plugins, their params and devices
     lightbox run PLUGIN INPUT... -o OUTDIR [-p key=value]... [--device auto|cpu|cuda|mps]
+    lightbox train PLUGIN DATA_DIR -o MODEL.pt [-p key=value]... [--device ...] [--scan-only]
+    lightbox models                            list trained models
 
 Exit codes: 0 every input succeeded, 1 some input failed, 2 the command itself was wrong.
 """
@@ -15,20 +17,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from editor import cli_train
+from editor.cli_common import UsageError
 from editor.model.atomic import OutputError
 from editor.model.imageio import ImageFileError, iter_image_files, load_image
 from editor.tasks.api import Request
 from editor.tasks.device import DEVICES, available_devices
 from editor.tasks.jobs import Job, JobState
-from editor.tasks.manifest import ParamError
+from editor.tasks.manifest import ParamError, ParamSpec
 from editor.tasks.outputs import planned_paths, write_result
 from editor.tasks.registry import PluginInfo, Registry
+from editor.training.run import training_params
 
-SUBCOMMANDS = ("plugins", "run")
-
-
-class UsageError(Exception):
-    """The command line itself is wrong (exit code 2)."""
+SUBCOMMANDS = ("plugins", "run", "train", "models")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-o", "--output", required=True, type=Path, metavar="OUTDIR")
     run.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE")
     run.add_argument("--device", choices=DEVICES, default="auto")
+    cli_train.add_parsers(sub)
     return parser
 
 
@@ -56,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if ns.command == "plugins":
             return cmd_plugins(Registry.discover(), sys.stdout)
+        if ns.command == "train":
+            return cli_train.cmd_train(Registry.discover(), ns, sys.stdout, sys.stderr)
+        if ns.command == "models":
+            return cli_train.cmd_models(sys.stdout)
         return cmd_run(
             Registry.discover(), ns.plugin, ns.inputs, ns.output, ns.param, ns.device,
             out=sys.stdout, err=sys.stderr,
@@ -80,14 +86,23 @@ def cmd_plugins(registry: Registry, out: TextIO) -> int:
         if m.description:
             print(f"  {m.description}", file=out)
         for p in m.params:
-            limits = ""
-            if p.choices:
-                limits = f" one of {'|'.join(p.choices)}"
-            elif p.min is not None or p.max is not None:
-                limits = f" in [{_fmt(p.min)}, {_fmt(p.max)}]"
-            default = "unset" if p.default is None else p.default
-            print(f"  -p {p.name}=<{p.type}>{limits}  (default {default})  {p.help}", file=out)
+            print(f"  -p {_describe_param(p)}", file=out)
+        if m.training is not None:
+            print(f"  trainable on {m.training.dataset} folders: "
+                  f"lightbox train {m.id} DATA_DIR -o MODEL.pt", file=out)
+            for p in training_params(m):
+                print(f"    -p {_describe_param(p)}", file=out)
     return 0
+
+
+def _describe_param(p: ParamSpec) -> str:
+    limits = ""
+    if p.choices:
+        limits = f" one of {'|'.join(p.choices)}"
+    elif p.min is not None or p.max is not None:
+        limits = f" in [{_fmt(p.min)}, {_fmt(p.max)}]"
+    default = "unset" if p.default is None else p.default
+    return f"{p.name}=<{p.type}>{limits}  (default {default})  {p.help}"
 
 
 def _fmt(value: float | None) -> str:

@@ -111,6 +111,8 @@ class Manifest:
     weights: tuple[dict[str, Any], ...] = field(default=())
     #: the devices the plugin can compute on; a classical plugin says ("cpu",)
     devices: tuple[str, ...] = ("cpu", "cuda", "mps")
+    #: how to train it; present exactly when the plugin is ``trainable``
+    training: TrainingInfo | None = None
 
     def param(self, name: str) -> ParamSpec:
         for spec in self.params:
@@ -126,21 +128,51 @@ class Manifest:
 
     def validate(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Complete ``values`` with defaults and check each; unknown names are errors."""
-        unknown = [name for name in values if name not in {p.name for p in self.params}]
-        if unknown:
-            known = ", ".join(p.name for p in self.params) or "none"
-            raise ParamError(f"{self.id} has no parameter {unknown[0]!r} (known: {known})")
-        return {p.name: p.validate(values.get(p.name, p.default)) for p in self.params}
+        return validate_values(self.params, values, self.id)
 
     def parse_cli(self, pairs: list[str]) -> dict[str, Any]:
         """Parse ``["key=value", ...]`` from the command line into validated params."""
-        values: dict[str, Any] = {}
-        for pair in pairs:
-            key, sep, text = pair.partition("=")
-            if not sep:
-                raise ParamError(f"expected key=value, got {pair!r}")
-            values[key.strip()] = self.param(key.strip()).parse(text)
-        return self.validate(values)
+        return parse_pairs(self.params, pairs, self.id)
+
+
+@dataclass(frozen=True)
+class TrainingInfo:
+    """The ``[training]`` table of a trainable plugin's manifest."""
+
+    #: ``module:function`` returning the plugin's :class:`editor.training.task.TrainingTask`
+    entry: str
+    #: the dataset layout it learns from: images, pairs, classes or detection
+    dataset: str
+    #: training params of its own; one named like a common trainer param replaces it
+    params: tuple[ParamSpec, ...] = ()
+
+
+def validate_values(
+    specs: tuple[ParamSpec, ...], values: Mapping[str, Any], owner: str
+) -> dict[str, Any]:
+    """``values`` completed with the defaults of ``specs`` and checked; unknown names fail."""
+    names = {p.name for p in specs}
+    unknown = [name for name in values if name not in names]
+    if unknown:
+        known = ", ".join(p.name for p in specs) or "none"
+        raise ParamError(f"{owner} has no parameter {unknown[0]!r} (known: {known})")
+    return {p.name: p.validate(values.get(p.name, p.default)) for p in specs}
+
+
+def parse_pairs(specs: tuple[ParamSpec, ...], pairs: list[str], owner: str) -> dict[str, Any]:
+    """Command-line ``key=value`` pairs parsed by ``specs`` and validated."""
+    by_name = {p.name: p for p in specs}
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        key = key.strip()
+        if not sep:
+            raise ParamError(f"expected key=value, got {pair!r}")
+        if key not in by_name:
+            known = ", ".join(by_name) or "none"
+            raise ParamError(f"{owner} has no parameter {key!r} (known: {known})")
+        values[key] = by_name[key].parse(text)
+    return validate_values(specs, values, owner)
 
 
 def load_manifest(path: Path) -> Manifest:
@@ -174,6 +206,7 @@ def _build(data: dict[str, Any], folder: Path) -> Manifest:
     names = [p.name for p in params]
     if len(set(names)) != len(names):
         raise ValueError("two parameters share a name")
+    training = _training(data.get("training"), "trainable" in caps and bool(caps["trainable"]))
     return Manifest(
         id=data["id"],
         name=data["name"],
@@ -185,7 +218,27 @@ def _build(data: dict[str, Any], folder: Path) -> Manifest:
         capabilities=frozenset(k for k, v in caps.items() if v),
         weights=tuple(data.get("weights", [])),
         devices=devices,
+        training=training,
     )
+
+
+DATASET_KINDS = ("images", "pairs", "classes", "detection")
+
+
+def _training(raw: Any, trainable: bool) -> TrainingInfo | None:
+    if raw is None:
+        if trainable:
+            raise ValueError("a trainable plugin needs a [training] table")
+        return None
+    if not isinstance(raw, dict):
+        raise ValueError("[training] must be a table")
+    entry = raw.get("entry")
+    if not isinstance(entry, str) or ":" not in entry:
+        raise ValueError("[training] entry must look like 'package.module:function'")
+    if raw.get("dataset") not in DATASET_KINDS:
+        raise ValueError(f"[training] dataset must be one of {', '.join(DATASET_KINDS)}")
+    params = tuple(_param(p) for p in raw.get("params", []))
+    return TrainingInfo(entry=entry, dataset=raw["dataset"], params=params)
 
 
 def _param(raw: dict[str, Any]) -> ParamSpec:

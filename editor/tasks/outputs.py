@@ -58,7 +58,7 @@ def _write_yolo(path: Path, boxes: list[Box], result: Result, outdir: Path) -> N
         raise ValueError("a result with boxes must report 'image_size' = (width, height)")
     width, height = size
     classes_path = outdir / "classes.txt"
-    classes = classes_path.read_text().split() if classes_path.exists() else []
+    classes = classes_path.read_text().splitlines() if classes_path.exists() else []
     lines = []
     for b in boxes:
         if b.label not in classes:

@@ -1,0 +1,103 @@
+"""``lightbox train`` and ``lightbox models``: teach a plugin on a folder, list the models."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from editor.cli_common import UsageError
+from editor.model.atomic import OutputError
+from editor.tasks.api import Cancelled
+from editor.tasks.device import DEVICES
+from editor.tasks.manifest import ParamError, parse_pairs
+from editor.tasks.registry import Registry
+from editor.training.datasets import DatasetError, scan
+from editor.training.run import TrainingError, plan_training, run_training, training_params
+from editor.training.store import ModelError, ModelStore
+
+MAX_PROBLEMS_SHOWN = 20
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    train = sub.add_parser("train", help="train a plugin on a folder of your own images")
+    train.add_argument("plugin", help="plugin id (trainable ones: see `lightbox plugins`)")
+    train.add_argument("data", type=Path, metavar="DATA_DIR")
+    train.add_argument("-o", "--output", required=True, type=Path, metavar="MODEL_PATH")
+    train.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE")
+    train.add_argument("--device", choices=DEVICES, default="auto")
+    train.add_argument("--scan-only", action="store_true",
+                       help="report what the folder holds and stop")
+    sub.add_parser("models", help="list trained models and which one each plugin uses")
+
+
+def cmd_train(registry: Registry, ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        plugin = registry.get(ns.plugin)
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+    if plugin.manifest is None or plugin.manifest.training is None:
+        raise UsageError(f"the {ns.plugin!r} plugin cannot be trained")
+    try:
+        values = parse_pairs(training_params(plugin.manifest), ns.param, f"{ns.plugin} training")
+        dataset = scan(ns.data, plugin.manifest.training.dataset)
+    except ParamError as exc:
+        raise UsageError(str(exc)) from None
+    except DatasetError as exc:
+        print(f"{exc}", file=err)
+        return 1
+    print(dataset.summary(), file=out)
+    for problem in dataset.problems[:MAX_PROBLEMS_SHOWN]:
+        print(f"skipped {problem}", file=err)
+    if len(dataset.problems) > MAX_PROBLEMS_SHOWN:
+        print(f"... and {len(dataset.problems) - MAX_PROBLEMS_SHOWN} more skipped", file=err)
+    if ns.scan_only:
+        return 0
+    if ns.output.suffix != ".pt":
+        raise UsageError(f"{ns.output}: a model file ends in .pt")
+    try:
+        plan = plan_training(plugin, ns.data, ns.output, values, ns.device, dataset=dataset)
+    except (TrainingError, ParamError) as exc:
+        print(f"lightbox: {exc}", file=err)
+        return 1
+    why = f" ({plan.device.reason})" if plan.device.reason else ""
+    print(f"training {plugin.id} on {plan.device.name}{why}", file=out)
+    progress = run_training(plan)
+    try:
+        while True:
+            step = next(progress)
+            if step.epoch_finished:
+                last = step.history[-1]
+                figures = "  ".join(f"{k} {v:.4g}" for k, v in last.items() if k != "epoch")
+                eta = f"  {step.eta:.0f}s left" if step.eta is not None else ""
+                print(f"epoch {step.epoch}/{step.epochs}  {figures}{eta}", file=out)
+    except StopIteration as done:
+        card = done.value
+    except (Cancelled, KeyboardInterrupt):
+        print("lightbox: training stopped; run the same command again to resume", file=err)
+        return 130
+    except (ValueError, ModelError, OutputError, OSError) as exc:
+        print(f"lightbox: training failed: {exc}", file=err)
+        return 1
+    metrics = "  ".join(f"{k} {v:.4g}" for k, v in card.metrics.items())
+    print(f"saved {ns.output} ({card.parameters:,} parameters, {card.epochs} epochs, "
+          f"{card.seconds:.0f} s)  validation: {metrics}", file=out)
+    return 0
+
+
+def cmd_models(out: TextIO, store: ModelStore | None = None) -> int:
+    store = store or ModelStore()
+    models = store.models()
+    if not models:
+        print(f"no trained models yet (the store is {store.root})", file=out)
+        return 0
+    for path, card in models:
+        active = "*" if store.active(card.plugin) == path else " "
+        metrics = ", ".join(f"{k} {v:.4g}" for k, v in card.metrics.items())
+        print(f"{active} {card.plugin:<12} {card.name:<24} {card.architecture:<14} "
+              f"{card.date[:10]}  {metrics}", file=out)
+        print(f"    {path}  data: {card.data.get('folder')} "
+              f"({card.data.get('train')} train / {card.data.get('validation')} validation)",
+              file=out)
+    print("* = the model the plugin uses", file=out)
+    return 0

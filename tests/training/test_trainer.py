@@ -1,0 +1,83 @@
+"""Training a tiny real model end to end: learn, checkpoint, cancel, resume, stop early."""
+
+import numpy as np
+import pytest
+
+from editor.tasks.api import Cancelled, Request
+from editor.tasks.jobs import Job, JobState
+from editor.tasks.registry import Registry
+from editor.training.run import plan_training, run_training
+from editor.training.store import ModelStore
+
+
+def drive(progress, stop_after_epochs=None):
+    """Pull every step; with ``stop_after_epochs`` cancel like the user would."""
+    steps = []
+    try:
+        while True:
+            step = next(progress)
+            steps.append(step)
+            if stop_after_epochs and step.epoch_finished and step.epoch == stop_after_epochs:
+                progress.throw(Cancelled())
+    except StopIteration as done:
+        return steps, done.value
+
+
+@pytest.fixture
+def plan(tmp_path, make_squares, tinyseg):
+    def make(**values):
+        data = make_squares(tmp_path / "squares")
+        plugin = Registry.discover().get("tinyseg")
+        return plan_training(plugin, data, tmp_path / "model.pt", {"batch": 4, **values}, "cpu")
+
+    return make
+
+
+def test_a_tiny_model_trains_saves_a_card_and_is_used_by_the_plugin(plan, tmp_path):
+    steps, card = drive(run_training(plan(epochs=6)))
+    assert card.plugin == "tinyseg" and card.architecture == "TinySeg-2conv"
+    assert card.metrics["iou"] > 0.8
+    assert card.data["train"] + card.data["validation"] == 12
+    assert card.parameters == 3 * 4 * 9 + 4 + 4 + 1
+    assert (tmp_path / "model.pt").exists() and (tmp_path / "model.json").exists()
+    assert not (tmp_path / "model.ckpt").exists()  # the checkpoint goes once the model is saved
+    fractions = [s.fraction for s in steps]
+    assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
+    assert [s.epoch for s in steps if s.epoch_finished] == [1, 2, 3, 4, 5, 6]
+
+    stored = ModelStore().active("tinyseg")
+    assert stored is not None and stored.name == "model.pt"
+    image = np.zeros((32, 32, 4), np.uint8)
+    image[..., 3] = 255
+    image[8:20, 8:20, :3] = 230
+    plugin = Registry.discover().get("tinyseg")
+    job = Job(plugin, Request(image, plugin.manifest.validate({"model": str(stored)})))
+    job.run()
+    assert job.state is JobState.DONE, job.error
+    mask = job.result.layers[0].data
+    assert mask[10:18, 10:18].all() and not mask[24:, 24:].any()
+
+
+def test_cancel_then_resume_continues_from_the_saved_epoch(plan, tmp_path):
+    with pytest.raises(Cancelled):
+        drive(run_training(plan(epochs=4)), stop_after_epochs=2)
+    assert (tmp_path / "model.ckpt").exists() and not (tmp_path / "model.pt").exists()
+    steps, card = drive(run_training(plan(epochs=4)))
+    assert steps[0].epoch == 3
+    assert [h["epoch"] for h in steps[-1].history] == [1, 2, 3, 4]
+    assert card.epochs == 4
+
+
+def test_changed_params_start_afresh_instead_of_resuming(plan, tmp_path):
+    with pytest.raises(Cancelled):
+        drive(run_training(plan(epochs=3)), stop_after_epochs=1)
+    steps, _ = drive(run_training(plan(epochs=3, crop=12)))
+    assert steps[0].epoch == 1
+
+
+def test_training_stops_early_when_validation_stops_improving(plan, tmp_path):
+    steps, card = drive(run_training(plan(epochs=20, lr=1e-7, patience=2)))
+    finished = [s for s in steps if s.epoch_finished]
+    assert len(finished) < 20
+    assert "stopping early" in finished[-1].message
+    assert card.epochs == len(finished)
