@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from editor.tasks.api import Request
+from editor.training import metrics
 from plugins.denoise.task import estimate_sigma, run
 
 
@@ -41,8 +42,7 @@ def noisy(image, sigma, seed=0):
 
 
 def psnr(a, b):
-    mse = np.mean((a[..., :3].astype(float) - b[..., :3]) ** 2)
-    return 10 * np.log10(255**2 / mse)
+    return metrics.psnr(a[..., :3], b[..., :3])
 
 
 @pytest.mark.parametrize("sigma", [10, 25, 40])
