@@ -1,16 +1,18 @@
 """The canvas: shows a document's composite with its overlays; zoom, pan, rectangle select.
 
 The composite is cached as a QImage (plus half-size copies for zoom < 1) and recomposited
-only where the document says it changed; pan and zoom only repaint from the cache.
+only where the document says it changed, large changes on a worker thread
+(:mod:`editor.qt.canvas_cache`); pan and zoom only repaint from the cache. Mouse and key
+handling lives in :mod:`editor.qt.canvas_tools`.
 """
 
 from __future__ import annotations
 
 import math
 
-import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QCloseEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -18,15 +20,15 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QResizeEvent,
+    QShowEvent,
     QTransform,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
-from editor.model.commands import SetSelection
-from editor.model.compositor import composite
 from editor.model.document import Document, Rect
 from editor.model.layers import BoxLayer, Layer, MaskLayer, RasterLayer
+from editor.qt.canvas_cache import CompositeCache
 from editor.qt.canvas_overlays import (
     Pyramid,
     checkerboard_brush,
@@ -34,16 +36,16 @@ from editor.qt.canvas_overlays import (
     draw_marching_ants,
     mask_outline,
 )
-from editor.qt.convert import mask_to_qimage, rgba_to_qimage
+from editor.qt.canvas_tools import TOOLS, CanvasTools
+from editor.qt.convert import mask_to_qimage
 
-#: tool names accepted by :meth:`Canvas.set_tool`
-TOOLS = ("pan", "rect_select")
+__all__ = ["MAX_ZOOM", "MIN_ZOOM", "NEAREST_ABOVE", "TOOLS", "ZOOM_STEP", "Canvas"]
+
 ZOOM_STEP = 1.25
 MIN_ZOOM = 0.01
 MAX_ZOOM = 64.0
 #: above this zoom pixels are drawn as crisp squares instead of being smoothed
 NEAREST_ABOVE = 2.0
-_CLICK_SLOP = 3  # widget pixels a press may move and still count as a click
 #: layer properties that do not change how the layer looks
 _INVISIBLE_PROPERTIES = {"name", "locked"}
 
@@ -61,18 +63,13 @@ class Canvas(QAbstractScrollArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._doc: Document | None = None
-        self._image: Pyramid | None = None
+        self._composite = CompositeCache(self, on_change=self.viewport().update)
+        self._tools = CanvasTools(self)
         self._masks: dict[str, Pyramid] = {}
         self._outline: list = []
         self._zoom = 1.0
         self._scroll = QPointF(0, 0)  # scaled-image coordinates at the viewport's top-left
         self._fitting = True  # keep fitting while the window resizes, until the user zooms
-        self._tool = "rect_select"
-        self._space_down = False
-        self._pan_from: QPointF | None = None
-        self._drag_from: QPointF | None = None  # rectangle select, in image coordinates
-        self._drag_to: QPointF | None = None
-        self._drag_press = QPointF()
         self._syncing = False
         self._ants_phase = 0
         self._ants = QTimer(self, interval=150, timeout=self._march)
@@ -82,7 +79,7 @@ class Canvas(QAbstractScrollArea):
         self.setFrameShape(QAbstractScrollArea.Shape.NoFrame)
         self.horizontalScrollBar().valueChanged.connect(self._scrolled)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
-        self._update_cursor()
+        self._tools.update_cursor()
 
     # -- document ---------------------------------------------------------------------
     def set_document(self, doc: Document | None) -> None:
@@ -94,47 +91,39 @@ class Canvas(QAbstractScrollArea):
             self._doc.selection_changed.disconnect(self._on_selection)
         self._doc = doc
         self._masks.clear()
-        self._drag_from = self._drag_to = None
+        self._tools.cancel_drag()
         if doc is not None:
             doc.structure_changed.connect(self._on_structure)
             doc.layer_changed.connect(self._on_layer)
             doc.content_changed.connect(self._on_content)
             doc.selection_changed.connect(self._on_selection)
-        self._recomposite()
+        self._composite.set_document(doc)
         self._on_selection()
         self.fit()
 
     def document(self) -> Document | None:
         return self._doc
 
-    def _recomposite(self, rect: Rect | None = None) -> None:
-        doc = self._doc
-        if doc is None:
-            self._image = None
-        elif rect is None or self._image is None:
-            self._image = Pyramid(rgba_to_qimage(composite(doc.layers, doc.size)))
-        else:
-            x0, y0 = max(0, rect[0]), max(0, rect[1])
-            x1, y1 = min(doc.width, rect[2]), min(doc.height, rect[3])
-            if x1 > x0 and y1 > y0:
-                patch = composite(doc.layers, doc.size, (x0, y0, x1, y1))
-                self._image.replace(x0, y0, rgba_to_qimage(patch))
-        self.viewport().update()
+    def wait_for_composite(self, timeout_ms: int = 10000) -> bool:
+        """Run the event loop until the picture shows the document's current state (large
+        recomposites finish in the background), at most ``timeout_ms``; True if it does.
+        For tests and scripts: the editor itself never waits."""
+        return self._composite.wait(timeout_ms)
 
     def _on_structure(self) -> None:
         alive = {layer.id for layer in self._doc.layers} if self._doc else set()
         self._masks = {k: v for k, v in self._masks.items() if k in alive}
-        self._recomposite()
+        self._composite.refresh()
 
     def _on_layer(self, layer: Layer, names: tuple) -> None:
         if isinstance(layer, RasterLayer) and set(names) - _INVISIBLE_PROPERTIES:
-            self._recomposite()
+            self._composite.refresh()
         else:
             self.viewport().update()  # overlays read their properties while painting
 
     def _on_content(self, layer: Layer, rect: Rect | None) -> None:
         if isinstance(layer, RasterLayer):
-            self._recomposite(rect)
+            self._composite.refresh(rect, pixels=True)
         elif isinstance(layer, MaskLayer) and layer.id in self._masks:
             if rect is None:
                 del self._masks[layer.id]
@@ -282,8 +271,8 @@ class Canvas(QAbstractScrollArea):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         painter = QPainter(self.viewport())
         painter.fillRect(event.rect(), self.palette().color(QPalette.ColorRole.Mid).darker(115))
-        doc, image = self._doc, self._image
-        if doc is None or image is None:
+        doc, image = self._doc, self._composite.image
+        if doc is None:
             painter.end()
             return
         target = QRectF(self.image_to_widget(QPointF(0, 0)),
@@ -295,7 +284,8 @@ class Canvas(QAbstractScrollArea):
         painter.fillRect(visible, self._checker)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform,
                               self._zoom <= NEAREST_ABOVE)
-        self._draw_pyramid(painter, image, visible)
+        if image is not None:  # None until the first composite of a large document lands
+            self._draw_pyramid(painter, image, visible)
         for layer in doc.layers:
             if not layer.visible or layer.opacity <= 0:
                 continue
@@ -309,9 +299,10 @@ class Canvas(QAbstractScrollArea):
             painter.setTransform(self._transform())
             draw_marching_ants(painter, self._outline, self._ants_phase)
             painter.resetTransform()
-        if self._drag_from is not None and self._drag_to is not None:
-            rubber = QRectF(self.image_to_widget(self._drag_from),
-                            self.image_to_widget(self._drag_to)).normalized()
+        band = self._tools.rubber_band()
+        if band is not None:
+            rubber = QRectF(self.image_to_widget(band[0]),
+                            self.image_to_widget(band[1])).normalized()
             pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 1,
                        Qt.PenStyle.DashLine)
             painter.setPen(pen)
@@ -331,27 +322,19 @@ class Canvas(QAbstractScrollArea):
             self._masks[layer.id] = Pyramid(mask_to_qimage(layer.mask, layer.color, 1.0))
         return self._masks[layer.id]
 
-    # -- tools and input --------------------------------------------------------------
+
+    # -- input (see canvas_tools) ---------------------------------------------------------
     def tool(self) -> str:
-        return self._tool
+        return self._tools.tool
 
     def set_tool(self, name: str) -> None:
         """Choose the left-button tool: ``"pan"`` or ``"rect_select"``."""
-        if name not in TOOLS:
-            raise ValueError(f"unknown tool {name!r}; expected one of {', '.join(TOOLS)}")
-        if name != self._tool:
-            self._tool = name
-            self._update_cursor()
+        if self._tools.set_tool(name):
             self.tool_changed.emit(name)
 
-    def _update_cursor(self) -> None:
-        if self._pan_from is not None:
-            shape = Qt.CursorShape.ClosedHandCursor
-        elif self._tool == "pan" or self._space_down:
-            shape = Qt.CursorShape.OpenHandCursor
-        else:
-            shape = Qt.CursorShape.CrossCursor
-        self.viewport().setCursor(shape)
+    def deselect(self) -> None:
+        """Drop the selection (one undoable step), if there is one."""
+        self._tools.deselect()
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt API
         delta = event.angleDelta()
@@ -362,42 +345,25 @@ class Canvas(QAbstractScrollArea):
         event.accept()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
-        button = event.button()
-        left = button == Qt.MouseButton.LeftButton
-        if button == Qt.MouseButton.MiddleButton or (
-            left and (self._tool == "pan" or self._space_down)
-        ):
-            self._pan_from = event.position()
-            self._update_cursor()
-        elif left and self._tool == "rect_select" and self._doc is not None:
-            self._drag_press = event.position()
-            self._drag_from = self.widget_to_image(event.position())
-            self._drag_to = None
+        self._tools.mouse_press(event)
         event.accept()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
-        pos = event.position()
-        if self._pan_from is not None:
-            delta = pos - self._pan_from
-            self._pan_from = pos
-            self.pan_by(delta.x(), delta.y())
-        elif (
-            self._drag_from is not None
-            and (pos - self._drag_press).manhattanLength() >= _CLICK_SLOP
-        ):
-            self._drag_to = self.widget_to_image(pos)
-            self.viewport().update()
-        self._report_cursor(pos)
+        self._tools.mouse_move(event)
+        self._report_cursor(event.position())
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
-        if self._pan_from is not None:
-            self._pan_from = None
-            self._update_cursor()
-        elif self._drag_from is not None and event.button() == Qt.MouseButton.LeftButton:
-            start, end = self._drag_from, self._drag_to
-            self._drag_from = self._drag_to = None
-            self._select(start, end)
-            self.viewport().update()
+        self._tools.mouse_release(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        if self._tools.key_press(event):
+            event.accept()
+        else:
+            super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        self._tools.key_release(event)
+        super().keyReleaseEvent(event)
 
     def leaveEvent(self, event) -> None:  # noqa: N802 - Qt API
         self.cursor_moved.emit(-1, -1, None)
@@ -406,71 +372,18 @@ class Canvas(QAbstractScrollArea):
     def _report_cursor(self, pos: QPointF) -> None:
         point = self.widget_to_image(pos)
         x, y = math.floor(point.x()), math.floor(point.y())
+        image = self._composite.image
         rgba = None
-        if self._image is not None and 0 <= x < self._image.width and 0 <= y < self._image.height:
-            c = self._image.base.pixelColor(x, y)
+        if image is not None and 0 <= x < image.width and 0 <= y < image.height:
+            c = image.base.pixelColor(x, y)
             rgba = (c.red(), c.green(), c.blue(), c.alpha())
         self.cursor_moved.emit(x, y, rgba)
 
-    def _select(self, start: QPointF, end: QPointF | None) -> None:
-        """Finish a rectangle-select drag: select the rectangle, or deselect on a click."""
-        doc = self._doc
-        if doc is None:
-            return
-        x0 = x1 = y0 = y1 = 0
-        if end is not None:
-            x0 = max(0, min(doc.width, round(min(start.x(), end.x()))))
-            x1 = max(0, min(doc.width, round(max(start.x(), end.x()))))
-            y0 = max(0, min(doc.height, round(min(start.y(), end.y()))))
-            y1 = max(0, min(doc.height, round(max(start.y(), end.y()))))
-        if x1 <= x0 or y1 <= y0:
-            self.deselect()
-            return
-        mask = np.zeros((doc.height, doc.width), np.uint8)
-        mask[y0:y1, x0:x1] = 255
-        doc.history.push(SetSelection(mask, self.tr("Select rectangle")))
+    # -- lifetime -----------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self._composite.stop()  # no composite thread outlives a closed canvas
+        super().closeEvent(event)
 
-    def deselect(self) -> None:
-        """Drop the selection (one undoable step), if there is one."""
-        if self._doc is not None and self._doc.selection is not None:
-            self._doc.history.push(SetSelection(None, self.tr("Deselect")))
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
-        key = event.key()
-        step = 40
-        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_in()
-        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
-            self.zoom_out()
-        elif key == Qt.Key.Key_0:
-            self.fit()
-        elif key == Qt.Key.Key_1:
-            self.actual_size()
-        elif key == Qt.Key.Key_Left:
-            self.pan_by(step, 0)
-        elif key == Qt.Key.Key_Right:
-            self.pan_by(-step, 0)
-        elif key == Qt.Key.Key_Up:
-            self.pan_by(0, step)
-        elif key == Qt.Key.Key_Down:
-            self.pan_by(0, -step)
-        elif key == Qt.Key.Key_Escape:
-            if self._drag_from is not None:
-                self._drag_from = self._drag_to = None
-                self.viewport().update()
-            else:
-                self.deselect()
-        elif key == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space_down = True
-            self._update_cursor()
-        else:
-            super().keyPressEvent(event)
-            return
-        event.accept()
-
-    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space_down = False
-            self._update_cursor()
-        super().keyReleaseEvent(event)
-
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        self._composite.resume()
+        super().showEvent(event)
