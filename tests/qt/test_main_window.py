@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget
 
@@ -232,7 +232,7 @@ def test_dropping_a_file_opens_it(qtbot, window, tmp_path):
     Image.fromarray(photo()).save(path)
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(path))])
-    enter = QDragEnterEvent(QPointF(100, 100), Qt.DropAction.CopyAction, data,
+    enter = QDragEnterEvent(QPoint(100, 100), Qt.DropAction.CopyAction, data,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     window.dragEnterEvent(enter)  # offscreen Qt delivers no synthetic drops: call directly
     assert enter.isAccepted()
@@ -266,7 +266,7 @@ def test_notices_from_loading_show_as_info(window):
 def test_dropping_other_files_is_refused(window, tmp_path):
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(tmp_path / "notes.txt"))])
-    enter = QDragEnterEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data,
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, data,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     enter.ignore()
     window.dragEnterEvent(enter)
