@@ -44,7 +44,7 @@ def test_quick_editor_speed_prints_figures_and_a_summary(bench_main, capsys) -> 
     assert bench_main(["--quick", "--only", "editor_speed"]) == 0
     out = capsys.readouterr().out
     figures = figure_lines(out)
-    assert [f["setting"] for f in figures] == ["one-opaque-layer", "stroke-rect-256"]
+    assert [f["setting"] for f in figures] == ["two-layers", "stroke-rect-256"]
     assert all(f["plugin"] == "editor" and f["unit"] == "ms" for f in figures)
     assert "# summary: 2 figures, 0 skipped" in out
     summary = out.split("# summary:")[1]
