@@ -85,6 +85,9 @@ class WindowActions(QObject):
         self.tool_select.setChecked(True)
         self.tool_pan.setToolTip(self.tr("Pan (H, or hold Space, or drag with the middle button)"))
         self.tool_select.setToolTip(self.tr("Rectangle select (M); click or Esc deselects"))
+        # Tools: training
+        self.train = self._make(self.tr("&Train…"), "school-outline")
+        self.train.setToolTip(self.tr("Teach a plugin on a folder of your own examples"))
 
     def _make(
         self, text: str, icon_name: str | None,

@@ -3,6 +3,7 @@ status bar, and runs file work on a worker thread. It holds no editing logic of 
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -37,8 +38,11 @@ from editor.qt.panels.jobs import JobsPanel
 from editor.qt.panels.layers import LayersPanel
 from editor.qt.panels.plugins import PluginPanel
 from editor.qt.theme import ThemeManager
+from editor.qt.training.dialog import TrainDialog
+from editor.qt.training.result_view import metric_text
 from editor.tasks.jobs import JobState
 from editor.tasks.registry import Registry
+from editor.training.store import ModelCard
 
 _FILE_ERRORS = (ImageFileError, OutputError, OSError, ValueError)
 _EXPORT_FILTER = "PNG (*.png);;JPEG (*.jpg *.jpeg);;WebP (*.webp)"
@@ -53,6 +57,7 @@ class MainWindow(QMainWindow):
         self._doc: Document | None = None
         self._workers: set[Any] = set()
         self._load_serial = 0
+        self.train_dialog: TrainDialog | None = None
         self.setObjectName("main-window")
         self.setAcceptDrops(True)
         self.theme = theme or ThemeManager(QApplication.instance(), self)
@@ -123,6 +128,8 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
         tools = self.menuBar().addMenu(self.tr("&Tools"))
         tools.addActions([a.tool_pan, a.tool_select])
+        tools.addSeparator()
+        tools.addAction(a.train)
         bar = self.addToolBar(self.tr("Tools"))
         bar.setObjectName("toolbar-tools")
         bar.setMovable(False)
@@ -170,7 +177,34 @@ class MainWindow(QMainWindow):
         self.jobs.job_finished.connect(self._job_finished)
         self.plugin_panel.run_refused.connect(
             lambda reason: self.notifications.show_message(reason, "error"))
+        a.train.triggered.connect(lambda: self.show_train_dialog())
+        self.plugin_panel.train_requested.connect(self.show_train_dialog)
         self.theme.theme_changed.connect(lambda _dark: a.refresh_icons())
+
+    # -- training -----------------------------------------------------------------------
+    def show_train_dialog(self, plugin_id: str | None = None) -> TrainDialog:
+        """Open the Train dialog (one per window), for ``plugin_id`` when given."""
+        if self.train_dialog is None:
+            self.train_dialog = TrainDialog(self.plugin_panel.registry, self)
+            self.train_dialog.model_trained.connect(self._model_trained)
+            self.train_dialog.training_failed.connect(
+                lambda message, details: self.notifications.show_message(
+                    self.tr("Training failed: {error}").format(error=message), "error",
+                    details))
+        if plugin_id is not None and not self.train_dialog.is_training():
+            with contextlib.suppress(KeyError):  # not trainable: keep the dialog's choice
+                self.train_dialog.select_plugin(plugin_id)
+        self.train_dialog.show()
+        self.train_dialog.raise_()
+        self.train_dialog.activateWindow()
+        return self.train_dialog
+
+    def _model_trained(self, card: ModelCard, metric: str) -> None:
+        self.plugin_panel.refresh_models()
+        plugin = self.plugin_panel.registry.get(card.plugin)
+        self.notifications.show_message(
+            self.tr("Trained {name}: {figure}; {plugin} now uses it").format(
+                name=card.name, figure=metric_text(card, metric), plugin=plugin.name), "info")
 
     # -- documents ----------------------------------------------------------------------
     @property
@@ -448,6 +482,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         if not self._confirm_discard():
             event.ignore()
+            return
+        if self.train_dialog is not None and not self.train_dialog.close():
+            event.ignore()  # the user chose to keep training
             return
         self.save_layout()
         self.jobs.shutdown()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 from editor.qt.icons import icon
 from editor.qt.param_form import ParamForm
 from editor.tasks.device import available_devices, probe_in_subprocess
+from editor.training.store import ModelError, ModelStore
 
 if TYPE_CHECKING:
     from editor.model.document import Document
@@ -57,10 +59,16 @@ class PluginPanel(QWidget):
     ``devices`` lists the devices to offer besides "auto"; by default they are probed in
     the background (``available_devices``). ``job_submitted(job)`` follows every Run;
     ``run_refused(reason)`` says why a Run did not start (also shown in the panel).
+
+    A trainable plugin with a ``model`` param gets a Model list (the bundled default and
+    the user's trained models, from the :class:`~editor.training.store.ModelStore`) and a
+    "Train…" button (``train_requested(plugin_id)``).
     """
 
     job_submitted = Signal(object)
     run_refused = Signal(str)
+    #: the user asked to train a plugin (its id); the main window opens the Train dialog
+    train_requested = Signal(str)
 
     def __init__(
         self,
@@ -97,6 +105,18 @@ class PluginPanel(QWidget):
         self.run_selection_button.clicked.connect(lambda: self.run(selection_only=True))
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.model_combo = QComboBox()
+        self.model_combo.setToolTip(self.tr("Which trained model the plugin uses"))
+        self.model_combo.activated.connect(self._on_model_chosen)
+        self.train_button = QPushButton(icon("school-outline"), self.tr("Train…"))
+        self.train_button.setToolTip(self.tr("Teach this plugin on a folder of your examples"))
+        self.train_button.clicked.connect(
+            lambda: self._plugin and self.train_requested.emit(self._plugin.id))
+        self.model_row = QWidget()
+        model_layout = QHBoxLayout(self.model_row)
+        model_layout.setContentsMargins(0, 0, 0, 0)
+        model_layout.addWidget(self.model_combo, 1)
+        model_layout.addWidget(self.train_button)
 
         for plugin in registry.plugins:
             self.plugin_combo.addItem(plugin.name, plugin.id)
@@ -112,6 +132,8 @@ class PluginPanel(QWidget):
 
         choose = QFormLayout()
         choose.addRow(self.tr("Plugin"), self.plugin_combo)
+        choose.addRow(self.tr("Model"), self.model_row)
+        self._choose_form = choose
         device_row = QHBoxLayout()
         device_row.addWidget(self.device_combo, 1)
         device_row.addWidget(self.reset_button)
@@ -178,8 +200,40 @@ class PluginPanel(QWidget):
         self.plugin_combo.setCurrentIndex(index)
 
     def values(self) -> dict[str, Any]:
-        """The parameter values in the form (empty without a runnable plugin)."""
-        return self.form.values() if self.form is not None else {}
+        """The parameter values in the form (empty without a runnable plugin); the Model
+        list's choice is the ``model`` value of a trainable plugin."""
+        values = self.form.values() if self.form is not None else {}
+        if self._has_model_choice():
+            chosen = self.model_combo.currentData()
+            values["model"] = chosen or None
+        return values
+
+    def refresh_models(self) -> None:
+        """Read the model store again (after a training finished) and show its models,
+        with the one the plugin uses now selected."""
+        plugin = self._plugin
+        self.model_combo.clear()
+        visible = self._has_model_choice()
+        self._choose_form.setRowVisible(self.model_row, visible)
+        if not visible or plugin is None:
+            return
+        self.model_combo.addItem(self.tr("Bundled default"), "")
+        self.model_combo.setItemData(0, self.tr("The model that comes with the plugin"),
+                                     Qt.ItemDataRole.ToolTipRole)
+        store = ModelStore()
+        for path, card in store.models(plugin.id):
+            self.model_combo.addItem(f"{card.name}  ({card.date[:10]})", str(path))
+            figures = ", ".join(f"{k} {v:.4g}" for k, v in card.metrics.items())
+            self.model_combo.setItemData(
+                self.model_combo.count() - 1,
+                self.tr("{name}\ntrained {date} on {folder}\nvalidation: {figures}").format(
+                    name=card.name, date=card.date[:16].replace("T", " "),
+                    folder=card.data.get("folder", "?"), figures=figures or "-"),
+                Qt.ItemDataRole.ToolTipRole)
+        active = store.active(plugin.id)
+        index = self.model_combo.findData(str(active)) if active is not None else 0
+        self.model_combo.setCurrentIndex(max(0, index))
+        self._sync_model_param()
 
     def reset_params(self) -> None:
         if self.form is not None:
@@ -222,8 +276,42 @@ class PluginPanel(QWidget):
             self.description.setText(plugin.manifest.description)
             self.form = ParamForm(plugin.manifest.params, self._remembered.get(plugin.id))
             self.form_host.addWidget(self.form)
+        self.refresh_models()
         self._show_status("")
         self._update_buttons()
+
+    def _has_model_choice(self) -> bool:
+        """A trainable plugin with a ``model`` param: the Model list picks that param."""
+        manifest = self._plugin.manifest if self._plugin is not None else None
+        return (manifest is not None and not self._plugin.broken
+                and manifest.training is not None
+                and any(p.name == "model" for p in manifest.params))
+
+    def _on_model_chosen(self, row: int) -> None:
+        """Make the plugin use the chosen model from now on (also in the CLI)."""
+        plugin = self._plugin
+        if plugin is None:
+            return
+        chosen = self.model_combo.itemData(row)
+        try:
+            ModelStore().set_active(plugin.id, Path(chosen) if chosen else None)
+        except ModelError as exc:  # damaged or replaced since the list was read
+            self._show_status(str(exc), error=True)
+            self.run_refused.emit(str(exc))
+            self.refresh_models()
+            return
+        self._sync_model_param()
+
+    def _sync_model_param(self) -> None:
+        """The form's own ``model`` field follows the list, which replaces it on screen."""
+        if self.form is None:
+            return
+        with contextlib.suppress(KeyError):
+            field = self.form.widget("model")
+            self.form.set_values({"model": self.model_combo.currentData() or None})
+            form_layout = self.form.layout()
+            if isinstance(form_layout, QFormLayout):
+                form_layout.setRowVisible(field, False)
 
     def _remember(self) -> None:
         if self.form is not None and self._plugin is not None:
