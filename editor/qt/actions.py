@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 from editor.paths import settings_path
 from editor.qt.icons import icon
+from editor.qt.tools import tool_classes
 
 MAX_RECENT = 10
 _RECENT_KEY = "files/recent"
@@ -74,17 +75,20 @@ class WindowActions(QObject):
                                    standard.ZoomOut)
         self.fit = self._make(self.tr("&Fit"), "fit-to-screen-outline", "Ctrl+0")
         self.actual_size = self._make(self.tr("&100 %"), "numeric-1-box-outline", "Ctrl+1")
-        # Tools: exclusive, checkable
-        self.tool_pan = self._make(self.tr("&Pan"), "hand-back-right-outline", "H")
-        self.tool_select = self._make(self.tr("&Rectangle Select"), "selection", "M")
+        # Tools: exclusive, checkable, one per registered canvas tool
         self.tools = QActionGroup(self)
-        for action, name in ((self.tool_pan, "pan"), (self.tool_select, "rect_select")):
+        self.tool_actions: dict[str, QAction] = {}
+        for cls in tool_classes():
+            action = self._make(cls.title(), cls.icon, cls.shortcut or None)
             action.setCheckable(True)
-            action.setData(name)
+            action.setData(cls.name)
+            tip = cls.tip()
+            action.setToolTip(f"{tip} ({cls.shortcut})" if cls.shortcut else tip)
             self.tools.addAction(action)
+            self.tool_actions[cls.name] = action
+        self.tool_pan = self.tool_actions["pan"]
+        self.tool_select = self.tool_actions["rect_select"]
         self.tool_select.setChecked(True)
-        self.tool_pan.setToolTip(self.tr("Pan (H, or hold Space, or drag with the middle button)"))
-        self.tool_select.setToolTip(self.tr("Rectangle select (M); click or Esc deselects"))
         # Tools: training
         self.train = self._make(self.tr("&Train…"), "school-outline")
         self.train.setToolTip(self.tr("Teach a plugin on a folder of your own examples"))

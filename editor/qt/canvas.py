@@ -18,7 +18,6 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
-    QPen,
     QResizeEvent,
     QShowEvent,
     QTransform,
@@ -299,14 +298,7 @@ class Canvas(QAbstractScrollArea):
             painter.setTransform(self._transform())
             draw_marching_ants(painter, self._outline, self._ants_phase)
             painter.resetTransform()
-        band = self._tools.rubber_band()
-        if band is not None:
-            rubber = QRectF(self.image_to_widget(band[0]),
-                            self.image_to_widget(band[1])).normalized()
-            pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 1,
-                       Qt.PenStyle.DashLine)
-            painter.setPen(pen)
-            painter.drawRect(rubber)
+        self._tools.paint(painter)
         painter.end()
 
     def _draw_pyramid(self, painter: QPainter, pyramid: Pyramid, visible: QRectF) -> None:

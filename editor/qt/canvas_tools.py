@@ -1,113 +1,118 @@
-"""Mouse and keyboard input of the canvas: the left-button tools, panning and shortcut keys.
+"""Mouse and keyboard input of the canvas: panning, the view's shortcut keys, and handing
+left-button gestures to the active tool (:mod:`editor.qt.tools`).
 
-The tools change the view only through the canvas's public API (zoom, pan, mapping) and the
-document only through commands on its history, so they never touch what the canvas shows.
+Tools change the view only through the canvas's public API and the document only through
+commands on its history, so they never touch what the canvas shows.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter
 
 from editor.model.commands import SetSelection
+from editor.qt.tools import Tool, tool_classes
 
 if TYPE_CHECKING:
     from editor.qt.canvas import Canvas
 
 #: tool names accepted by :meth:`Canvas.set_tool`
-TOOLS = ("pan", "rect_select")
-#: widget pixels a press may move and still count as a click
-CLICK_SLOP = 3
+TOOLS = tuple(cls.name for cls in tool_classes())
+DEFAULT_TOOL = "rect_select"
 #: widget pixels an arrow key pans the view
 KEY_PAN_STEP = 40
 
 
 class CanvasTools:
-    """Turns a canvas's input events into view changes and selection commands."""
+    """Turns a canvas's input events into view changes and the active tool's gestures."""
 
     def __init__(self, canvas: Canvas) -> None:
         self._canvas = canvas
-        self.tool = "rect_select"
+        self._tools: dict[str, Tool] = {cls.name: cls(canvas) for cls in tool_classes()}
+        self.tool = DEFAULT_TOOL
         self._space_down = False
         self._pan_from: QPointF | None = None
-        self._drag_from: QPointF | None = None  # rectangle select, in image coordinates
-        self._drag_to: QPointF | None = None
-        self._drag_press = QPointF()
+
+    @property
+    def active(self) -> Tool:
+        return self._tools[self.tool]
+
+    def get(self, name: str) -> Tool:
+        """The canvas's instance of tool ``name`` (e.g. to reach its options)."""
+        return self._tools[name]
 
     def set_tool(self, name: str) -> bool:
         """Choose the left-button tool; True if it changed."""
-        if name not in TOOLS:
-            raise ValueError(f"unknown tool {name!r}; expected one of {', '.join(TOOLS)}")
+        if name not in self._tools:
+            raise ValueError(f"unknown tool {name!r}; expected one of {', '.join(self._tools)}")
         if name == self.tool:
             return False
+        self.active.deactivate()
         self.tool = name
+        self.active.activate()
         self.update_cursor()
         return True
 
     def update_cursor(self) -> None:
         if self._pan_from is not None:
             shape = Qt.CursorShape.ClosedHandCursor
-        elif self.tool == "pan" or self._space_down:
+        elif self._space_down:
             shape = Qt.CursorShape.OpenHandCursor
         else:
-            shape = Qt.CursorShape.CrossCursor
+            shape = self.active.cursor
         self._canvas.viewport().setCursor(shape)
 
-    def rubber_band(self) -> tuple[QPointF, QPointF] | None:
-        """The corners (image coordinates) of the rectangle being dragged, if any."""
-        if self._drag_from is None or self._drag_to is None:
-            return None
-        return self._drag_from, self._drag_to
+    def paint(self, painter: QPainter) -> None:
+        """Let the active tool draw its overlay (widget coordinates)."""
+        self.active.paint(painter)
 
     def cancel_drag(self) -> None:
-        self._drag_from = self._drag_to = None
+        self.active.cancel()
 
     # -- mouse ------------------------------------------------------------------------
-    def mouse_press(self, event: QMouseEvent) -> None:
+    def _pans(self, event: QMouseEvent) -> bool:
         button = event.button()
-        left = button == Qt.MouseButton.LeftButton
-        if button == Qt.MouseButton.MiddleButton or (
-            left and (self.tool == "pan" or self._space_down)
-        ):
+        return button == Qt.MouseButton.MiddleButton or (
+            button == Qt.MouseButton.LeftButton and (self.tool == "pan" or self._space_down)
+        )
+
+    def mouse_press(self, event: QMouseEvent) -> None:
+        if self._pans(event):
             self._pan_from = event.position()
             self.update_cursor()
-        elif left and self.tool == "rect_select" and self._canvas.document() is not None:
-            self._drag_press = event.position()
-            self._drag_from = self._canvas.widget_to_image(event.position())
-            self._drag_to = None
+        elif event.button() == Qt.MouseButton.LeftButton:
+            self.active.press(event)
 
     def mouse_move(self, event: QMouseEvent) -> None:
-        pos = event.position()
         if self._pan_from is not None:
+            pos = event.position()
             delta = pos - self._pan_from
             self._pan_from = pos
             self._canvas.pan_by(delta.x(), delta.y())
-        elif (
-            self._drag_from is not None
-            and (pos - self._drag_press).manhattanLength() >= CLICK_SLOP
-        ):
-            self._drag_to = self._canvas.widget_to_image(pos)
-            self._canvas.viewport().update()
+        else:
+            self.active.move(event)
 
     def mouse_release(self, event: QMouseEvent) -> None:
         if self._pan_from is not None:
             self._pan_from = None
             self.update_cursor()
-        elif self._drag_from is not None and event.button() == Qt.MouseButton.LeftButton:
-            start, end = self._drag_from, self._drag_to
-            self.cancel_drag()
-            self._select(start, end)
-            self._canvas.viewport().update()
+        elif event.button() == Qt.MouseButton.LeftButton:
+            self.active.release(event)
 
     # -- keys -------------------------------------------------------------------------
     def key_press(self, event: QKeyEvent) -> bool:
-        """Handle a shortcut key; False if the key is not one of the canvas's."""
+        """Handle a key; False if neither the canvas nor the active tool uses it."""
         canvas = self._canvas
         key = event.key()
         step = KEY_PAN_STEP
+        pans = {
+            Qt.Key.Key_Left: (step, 0), Qt.Key.Key_Right: (-step, 0),
+            Qt.Key.Key_Up: (0, step), Qt.Key.Key_Down: (0, -step),
+        }
+        if self.active.key_press(event):
+            return True
         if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             canvas.zoom_in()
         elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
@@ -116,19 +121,10 @@ class CanvasTools:
             canvas.fit()
         elif key == Qt.Key.Key_1:
             canvas.actual_size()
-        elif key == Qt.Key.Key_Left:
-            canvas.pan_by(step, 0)
-        elif key == Qt.Key.Key_Right:
-            canvas.pan_by(-step, 0)
-        elif key == Qt.Key.Key_Up:
-            canvas.pan_by(0, step)
-        elif key == Qt.Key.Key_Down:
-            canvas.pan_by(0, -step)
+        elif key in pans:
+            canvas.pan_by(*pans[key])
         elif key == Qt.Key.Key_Escape:
-            if self._drag_from is not None:
-                self.cancel_drag()
-                canvas.viewport().update()
-            else:
+            if not self.active.cancel():
                 self.deselect()
         elif key == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space_down = True
@@ -141,25 +137,6 @@ class CanvasTools:
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space_down = False
             self.update_cursor()
-
-    # -- selection --------------------------------------------------------------------
-    def _select(self, start: QPointF, end: QPointF | None) -> None:
-        """Finish a rectangle-select drag: select the rectangle, or deselect on a click."""
-        doc = self._canvas.document()
-        if doc is None:
-            return
-        x0 = x1 = y0 = y1 = 0
-        if end is not None:
-            x0 = max(0, min(doc.width, round(min(start.x(), end.x()))))
-            x1 = max(0, min(doc.width, round(max(start.x(), end.x()))))
-            y0 = max(0, min(doc.height, round(min(start.y(), end.y()))))
-            y1 = max(0, min(doc.height, round(max(start.y(), end.y()))))
-        if x1 <= x0 or y1 <= y0:
-            self.deselect()
-            return
-        mask = np.zeros((doc.height, doc.width), np.uint8)
-        mask[y0:y1, x0:x1] = 255
-        doc.history.push(SetSelection(mask, self._canvas.tr("Select rectangle")))
 
     def deselect(self) -> None:
         """Drop the selection (one undoable step), if there is one."""

@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
         tools = self.menuBar().addMenu(self.tr("&Tools"))
-        tools.addActions([a.tool_pan, a.tool_select])
+        tools.addActions(list(a.tool_actions.values()))
         tools.addSeparator()
         tools.addAction(a.train)
         bar = self.addToolBar(self.tr("Tools"))
@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         bar.addActions([a.undo, a.redo])
         bar.addSeparator()
-        bar.addActions([a.tool_pan, a.tool_select])
+        bar.addActions(list(a.tool_actions.values()))
         bar.addSeparator()
         bar.addActions([a.zoom_out, a.zoom_in, a.fit, a.actual_size])
         view.addAction(bar.toggleViewAction())
