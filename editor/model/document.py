@@ -30,6 +30,8 @@ class Document:
     selection_changed = Signal()
     #: the active layer changed
     active_changed = Signal(object)
+    #: the canvas size changed (crop, resize, rotate): (width, height)
+    size_changed = Signal(int, int)
 
     def __init__(self, width: int, height: int, *, path: Path | None = None) -> None:
         if width < 1 or height < 1:
@@ -109,6 +111,20 @@ class Document:
         for name, value in values.items():
             setattr(layer, name, value)
         self.layer_changed.emit(layer, tuple(values))
+
+    def _replace_all(self, width: int, height: int, layers: list[Layer],
+                     selection: np.ndarray | None) -> None:
+        """Swap in resized layers at once (transforms). Every layer must be width x height."""
+        active = self._active_id
+        self.width, self.height = int(width), int(height)
+        self.layers = list(layers)
+        self.selection = selection
+        self.size_changed.emit(self.width, self.height)
+        self.structure_changed.emit()
+        self.selection_changed.emit()
+        by_id = {layer.id: layer for layer in self.layers}
+        self._active_id = None
+        self.set_active(by_id.get(active or "", self.layers[-1] if self.layers else None))
 
     def _set_selection(self, mask: np.ndarray | None) -> None:
         self.selection = mask

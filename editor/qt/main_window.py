@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -31,6 +32,7 @@ from editor.model.files import OPENABLE_SUFFIXES, export_image, open_document, s
 from editor.model.imageio import ImageFileError
 from editor.qt.actions import RecentFiles, WindowActions, settings
 from editor.qt.canvas import Canvas
+from editor.qt.features import feature_classes
 from editor.qt.jobs import JobController
 from editor.qt.notify import NotificationBar
 from editor.qt.panels.history import HistoryPanel
@@ -89,6 +91,7 @@ class MainWindow(QMainWindow):
             "jobs": self._dock(self.tr("Jobs"), self.jobs_panel, area.LeftDockWidgetArea),
         }
         self._build_menus()
+        self.features = [cls(self) for cls in feature_classes()]
         self._build_status_bar()
         self._connect()
         self.resize(1280, 800)
@@ -96,6 +99,21 @@ class MainWindow(QMainWindow):
         self.load_document(None, [])
 
     # -- composition --------------------------------------------------------------------
+    def menu(self, title: str) -> QMenu:
+        """The menu-bar menu called ``title`` (translated text), created on first use."""
+        for action in self.menuBar().actions():
+            if action.menu() is not None and action.text() == title:
+                return action.menu()
+        return self.menuBar().addMenu(title)
+
+    def add_dock(self, key: str, title: str, widget: QWidget,
+                 area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
+        """Add a dock for a feature; it joins the View menu and the saved layout."""
+        dock = self._dock(title, widget, area)
+        self.docks[key] = dock
+        self._view_menu.addAction(dock.toggleViewAction())
+        return dock
+
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{widget.__class__.__name__}")
@@ -119,7 +137,7 @@ class MainWindow(QMainWindow):
         edit.addActions([a.undo, a.redo])
         edit.addSeparator()
         edit.addAction(a.deselect)
-        view = self.menuBar().addMenu(self.tr("&View"))
+        view = self._view_menu = self.menuBar().addMenu(self.tr("&View"))
         view.addActions([a.zoom_in, a.zoom_out, a.fit, a.actual_size])
         view.addSeparator()
         view.addMenu(self.theme.menu(self))
@@ -224,7 +242,8 @@ class MainWindow(QMainWindow):
             old.history.changed.disconnect(self._history_changed)
             self.jobs.drop_document(old)
         self._doc = doc
-        for view in (self.canvas, self.layers_panel, self.history_panel, self.plugin_panel):
+        for view in (self.canvas, self.layers_panel, self.history_panel, self.plugin_panel,
+                     *self.features):
             view.set_document(doc)
         if doc is not None:
             doc.history.changed.connect(self._history_changed)
