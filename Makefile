@@ -11,6 +11,10 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# Only the text-detection ONNX model inside rapidocr (Apache-2.0) is used, through
+	# onnxruntime; its declared opencv-python dependency bundles a Qt that clashes with
+	# PySide6, so it is installed without dependencies.
+	$(BIN)/python -m pip install --quiet --no-deps rapidocr-onnxruntime==1.4.4
 	touch $(STAMP)
 
 run: $(STAMP)
