@@ -8,6 +8,7 @@ from typing import TextIO
 
 from editor.cli_common import UsageError
 from editor.model.atomic import OutputError
+from editor.model.imageio import ImageFileError
 from editor.tasks.api import Cancelled
 from editor.tasks.device import DEVICES
 from editor.tasks.manifest import ParamError, parse_pairs
@@ -66,6 +67,8 @@ def cmd_train(registry: Registry, ns: argparse.Namespace, out: TextIO, err: Text
     try:
         while True:
             step = next(progress)
+            if step.note:
+                print(step.note, file=out)
             if step.epoch_finished:
                 last = step.history[-1]
                 figures = "  ".join(f"{k} {v:.4g}" for k, v in last.items() if k != "epoch")
@@ -76,7 +79,7 @@ def cmd_train(registry: Registry, ns: argparse.Namespace, out: TextIO, err: Text
     except (Cancelled, KeyboardInterrupt):
         print("lightbox: training stopped; run the same command again to resume", file=err)
         return 130
-    except (ValueError, ModelError, OutputError, OSError) as exc:
+    except (ValueError, ModelError, OutputError, ImageFileError, OSError) as exc:
         print(f"lightbox: training failed: {exc}", file=err)
         return 1
     metrics = "  ".join(f"{k} {v:.4g}" for k, v in card.metrics.items())

@@ -43,6 +43,9 @@ class Document:
         #: uint8 (H, W) mask or None for "no selection" (= everything)
         self.selection: np.ndarray | None = None
         self._active_id: str | None = None
+        #: goes up whenever pixels move (crop, resize, rotate, flip): results computed for
+        #: the old geometry must not land on the new one
+        self.geometry = 0
         self.history = History(self)
 
     @property
@@ -116,6 +119,7 @@ class Document:
                      selection: np.ndarray | None) -> None:
         """Swap in resized layers at once (transforms). Every layer must be width x height."""
         active = self._active_id
+        self.geometry += 1
         self.width, self.height = int(width), int(height)
         self.layers = list(layers)
         self.selection = selection

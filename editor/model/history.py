@@ -50,12 +50,19 @@ class History:
         self._commands: list[Command] = []
         self._index = 0  # commands[:index] are applied
         self._clean_index: int | None = 0
+        self._version = 0
         self.limit_bytes = limit_bytes
 
     # -- state --------------------------------------------------------------------------
     @property
     def index(self) -> int:
         return self._index
+
+    @property
+    def version(self) -> int:
+        """Changes on every push (merged or not), undo, redo and clear: equal versions mean
+        an unchanged document, which the step index alone cannot tell (merges, branches)."""
+        return self._version
 
     @property
     def texts(self) -> list[str]:
@@ -104,6 +111,7 @@ class History:
         else:
             self._commands.append(command)
             self._index += 1
+        self._version += 1
         self._trim()
         self.changed.emit()
 
@@ -111,12 +119,14 @@ class History:
         if self.can_undo:
             self._commands[self._index - 1].undo(self._doc)
             self._index -= 1
+            self._version += 1
             self.changed.emit()
 
     def redo(self) -> None:
         if self.can_redo:
             self._commands[self._index].redo(self._doc)
             self._index += 1
+            self._version += 1
             self.changed.emit()
 
     def goto(self, index: int) -> None:
@@ -131,6 +141,7 @@ class History:
         self._commands.clear()
         self._index = 0
         self._clean_index = 0
+        self._version += 1
         self.changed.emit()
 
     def _trim(self) -> None:

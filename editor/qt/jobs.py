@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
-from editor.tasks.apply import build_request, result_command
+from editor.tasks.apply import plan_request, result_command
 from editor.tasks.jobs import Job, JobState
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ class _Pending:
     doc: weakref.ref[Document]
     placement: Any
     params: dict[str, Any]
+    geometry: int  # the document's geometry version when the job was submitted
 
 
 class _Worker(QObject):
@@ -125,12 +126,13 @@ class JobController(QObject):
                 name=plugin.name, error=plugin.error))
         manifest = plugin.manifest
         values = manifest.validate(params)
-        request, placement = build_request(doc, manifest, values, selection_only=selection_only)
+        plan = plan_request(doc, manifest, values, selection_only=selection_only)
         title = plugin.name
         if selection_only:
             title = self.tr("{name} (selection)").format(name=plugin.name)
-        job = Job(plugin, request, device=device, title=title)
-        self._pending[job.id] = _Pending(weakref.ref(doc), placement, values)
+        job = Job(plugin, plan.build, device=device, title=title)
+        self._pending[job.id] = _Pending(weakref.ref(doc), plan.placement, values,
+                                         doc.geometry)
         self._jobs.append(job)
         self._queue.append(job)
         self.job_added.emit(job)
@@ -236,6 +238,9 @@ class JobController(QObject):
         }
         text = self.tr("Run {name}").format(name=job.plugin.name)
         try:
+            if doc.geometry != pending.geometry:
+                raise ValueError(self.tr("the image was cropped, resized, rotated or flipped "
+                                         "while the job ran; run it again"))
             command = result_command(doc, job.result, pending.placement, source, text=text)
             doc.history.push(command)
         except Exception as exc:  # a result that does not fit is the job's failure
@@ -245,6 +250,9 @@ class JobController(QObject):
 
     def _finish(self, job: Job) -> None:
         self._pending.pop(job.id, None)
+        # the result now lives in the document (and its history): keep only the record
+        job.request = None  # type: ignore[assignment]
+        job.result = None
         self.job_updated.emit(job)
         self.job_finished.emit(job)
 

@@ -297,11 +297,11 @@ class MainWindow(QMainWindow):
             return
         path = Path(path).with_suffix(".ora") if Path(path).suffix.lower() != ".ora" \
             else Path(path)
-        at_step = doc.history.index
+        at_version = doc.history.version
 
         def done(_: object) -> None:
             doc.path = path
-            if doc.history.index == at_step:  # not edited while saving
+            if doc.history.version == at_version:  # not edited while saving
                 doc.history.mark_clean()
             self.recent.add(path)
             self._history_changed()

@@ -9,6 +9,7 @@ single undo step.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,30 +38,62 @@ class Placement:
     selection: np.ndarray | None = None  # uint8 (height, width), or None for no limit
 
 
-def build_request(
+@dataclass
+class RequestPlan:
+    """Everything needed to build a request, taken from the document on the GUI thread
+    (cheap: copies of the visible raster layers), so the costly compositing can run on
+    the job's worker thread with :meth:`build`."""
+
+    layers: list[RasterLayer]
+    size: tuple[int, int]
+    params: dict[str, Any]
+    placement: Placement
+    mask: np.ndarray | None = None  # the selection the plugin receives, if any
+
+    def build(self) -> Request:
+        p = self.placement
+        image = composite(self.layers, self.size, rect=(p.x, p.y, p.x + p.width, p.y + p.height))
+        return Request(np.ascontiguousarray(image), self.params, mask=self.mask)
+
+
+def plan_request(
     doc: Document, manifest: Manifest, params: dict[str, Any], *, selection_only: bool = False
-) -> tuple[Request, Placement]:
-    """The request for running ``manifest``'s plugin on ``doc`` (validates ``params``)."""
+) -> RequestPlan:
+    """Validate ``params`` and take what the request needs from ``doc`` (GUI thread)."""
     values = manifest.validate(params)
-    image = composite(doc.layers, doc.size)
     selection = doc.selection if selection_only else None
     if selection_only and (selection is None or not selection.any()):
         raise PluginError("there is no selection to run on")
+    layers = [_frozen(layer) for layer in doc.layers
+              if isinstance(layer, RasterLayer) and layer.visible and layer.opacity > 0]
     if selection is None:
-        return Request(image, values), Placement(0, 0, doc.width, doc.height)
+        return RequestPlan(layers, doc.size, values, Placement(0, 0, doc.width, doc.height))
     if manifest.has("uses_mask"):
-        return (
-            Request(image, values, mask=selection.copy()),
-            Placement(0, 0, doc.width, doc.height),
-        )
+        return RequestPlan(layers, doc.size, values, Placement(0, 0, doc.width, doc.height),
+                           mask=selection.copy())
     ys, xs = np.nonzero(selection)
     x0 = max(0, int(xs.min()) - SELECTION_MARGIN)
     y0 = max(0, int(ys.min()) - SELECTION_MARGIN)
     x1 = min(doc.width, int(xs.max()) + 1 + SELECTION_MARGIN)
     y1 = min(doc.height, int(ys.max()) + 1 + SELECTION_MARGIN)
     crop = selection[y0:y1, x0:x1].copy()
-    request = Request(np.ascontiguousarray(image[y0:y1, x0:x1]), values, mask=crop)
-    return request, Placement(x0, y0, x1 - x0, y1 - y0, crop)
+    return RequestPlan(layers, doc.size, values, Placement(x0, y0, x1 - x0, y1 - y0, crop),
+                       mask=crop)
+
+
+def _frozen(layer: RasterLayer) -> RasterLayer:
+    """A copy the user's further edits cannot reach (pixels are edited in place)."""
+    twin = copy.copy(layer)
+    twin.pixels = layer.pixels.copy()
+    return twin
+
+
+def build_request(
+    doc: Document, manifest: Manifest, params: dict[str, Any], *, selection_only: bool = False
+) -> tuple[Request, Placement]:
+    """The request for running ``manifest``'s plugin on ``doc`` at once (tests, scripts)."""
+    plan = plan_request(doc, manifest, params, selection_only=selection_only)
+    return plan.build(), plan.placement
 
 
 def result_command(

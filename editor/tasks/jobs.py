@@ -57,9 +57,11 @@ class _JobContext:
 
 class Job:
     def __init__(
-        self, plugin: PluginInfo, request: Request, *, device: str = "auto",
-        title: str | None = None,
+        self, plugin: PluginInfo, request: Request | Callable[[], Request], *,
+        device: str = "auto", title: str | None = None,
     ) -> None:
+        """``request`` may be a function building it, so the work of preparing the image
+        (compositing a large document) happens in the thread that runs the job."""
         self.id = next(_ids)
         self.plugin = plugin
         self.request = request
@@ -119,6 +121,9 @@ class Job:
             notify()
             run = self.plugin.load_run()
             ctx = _JobContext(self, choice.name, notify)
+            if callable(self.request):
+                ctx.progress(0.0, "Preparing the image")
+                self.request = self.request()
             result = run(self.request, ctx)
             if not isinstance(result, Result):
                 raise PluginError(f"the plugin returned {type(result).__name__}, not a Result")

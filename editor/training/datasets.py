@@ -129,24 +129,31 @@ class Dataset:
             groups.setdefault(sample.label if self.kind == "classes" else None, []).append(index)
         chosen: set[int] = set()
         for members in groups.values():
-            members.sort(key=lambda i: self._key(i, seed))
-            n = len(members)
-            take = 0 if n < 2 or val_fraction == 0 else min(n - 1, max(1, round(n * val_fraction)))
-            chosen.update(members[:take])
-        if not chosen and len(self.samples) >= 2:
+            if len(members) < 2 or val_fraction == 0:
+                continue
+            # a sample's side depends only on its own hash, so adding photos later moves none
+            held = [i for i in members if self._fraction(i, seed) < val_fraction]
+            if not held:  # a small class still gives one to validation
+                held = [min(members, key=lambda i: self._fraction(i, seed))]
+            if len(held) == len(members):
+                held = held[:-1]
+            chosen.update(held)
+        if not chosen and len(self.samples) >= 2 and val_fraction > 0:
             largest = max(groups.values(), key=len)
-            chosen.add(largest[0])
+            chosen.add(min(largest, key=lambda i: self._fraction(i, seed)))
         train = [s for i, s in enumerate(self.samples) if i not in chosen]
         val = [s for i, s in enumerate(self.samples) if i in chosen]
         return train, val
 
-    def _key(self, index: int, seed: int) -> str:
+    def _fraction(self, index: int, seed: int) -> float:
+        """A number in [0, 1) fixed by the seed and the file's path inside the folder."""
         image = self.samples[index].image
         try:
             name = image.relative_to(self.root).as_posix()
         except ValueError:
             name = image.as_posix()
-        return hashlib.blake2b(f"{seed}\0{name}".encode(), digest_size=8).hexdigest()
+        digest = hashlib.blake2b(f"{seed}\0{name}".encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "big") / 2**64
 
 
 def scan(root: Path | str, kind: DatasetKind | None = None) -> Dataset:

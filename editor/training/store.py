@@ -45,6 +45,8 @@ class ModelCard:
     seconds: float
     date: str
     epochs: int
+    #: the epoch whose weights were saved (the best on validation)
+    best_epoch: int = 0
     config: dict[str, Any] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
     licence: str = "trained by the user on their own data"
@@ -110,16 +112,25 @@ def read_card(path: Path) -> ModelCard:
         raise ModelError(path, f"its model card is unreadable ({exc})") from None
 
 
-def load_model(path: Path | str, plugin: str | None = None) -> tuple[dict[str, Any], ModelCard]:
-    """(weights, card) of a model file, after checking it is intact and meant for ``plugin``."""
-    import torch
-
+def verify_model(path: Path | str, plugin: str | None = None) -> ModelCard:
+    """The card of an intact model for ``plugin`` (file matches its card); no torch import."""
     path = Path(path)
     if not path.is_file():
         raise ModelError(path, "no such model file")
     card = read_card(path)
     if sha256_of(path) != card.sha256:
         raise ModelError(path, "the file does not match its model card (damaged or replaced)")
+    if plugin is not None and card.plugin != plugin:
+        raise ModelError(path, f"this model is for the {card.plugin!r} plugin, not {plugin!r}")
+    return card
+
+
+def load_model(path: Path | str, plugin: str | None = None) -> tuple[dict[str, Any], ModelCard]:
+    """(weights, card) of a model file, after checking it is intact and meant for ``plugin``."""
+    import torch
+
+    path = Path(path)
+    card = verify_model(path)
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises many types for foreign or damaged pickles
@@ -169,7 +180,7 @@ class ModelStore:
 
     def set_active(self, plugin: str, path: Path | None) -> None:
         if path is not None:
-            load_model(path, plugin)  # refuse to select a broken or foreign model
+            verify_model(path, plugin)  # refuse a broken or foreign model, without torch
         choices = self._active()
         choices[plugin] = str(path) if path is not None else None
         self.root.mkdir(parents=True, exist_ok=True)

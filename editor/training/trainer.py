@@ -54,6 +54,8 @@ class TrainingProgress:
     history: list[dict[str, float]] = field(default_factory=list)
     eta: float | None = None
     epoch_finished: bool = False
+    #: said once, on the first report: why an existing checkpoint was not resumed
+    note: str = ""
 
 
 def merge_params(own: tuple[ParamSpec, ...]) -> tuple[ParamSpec, ...]:
@@ -78,6 +80,8 @@ class Trainer:
         self.check_cancelled = check_cancelled
         self.card: ModelCard | None = None
         self.resumed_from = 0  # epochs already done when this run started
+        #: why an existing checkpoint was not resumed ("" if none or resumed)
+        self.fresh_start_reason = ""
 
     # -- the loop -----------------------------------------------------------------------
     def run(self) -> Iterator[TrainingProgress]:
@@ -94,7 +98,7 @@ class Trainer:
         optimiser = torch.optim.AdamW(model.parameters(), lr=p["lr"])
         use_amp = self.device == "cuda"
         scaler = torch.amp.GradScaler("cuda", enabled=use_amp)
-        state = self._resume(model, optimiser)
+        state = self._resume(model, optimiser, scaler)
         steps = self.task.batches_per_epoch(train)
         epochs = p["epochs"]
         start = time.monotonic()
@@ -123,9 +127,11 @@ class Trainer:
             self.check_cancelled()
             model.eval()
             with torch.no_grad():
-                metrics = self.task.validate(model, val or train, self.device)
+                # plain floats: numpy scalars would make the checkpoint unloadable
+                metrics = {k: float(v) for k, v in
+                           self.task.validate(model, val or train, self.device).items()}
             record = {"epoch": epoch + 1, "train_loss": float(np.mean(losses)) if losses else 0.0}
-            record.update({f"val_{k}": float(v) for k, v in metrics.items()})
+            record.update({f"val_{k}": v for k, v in metrics.items()})
             state["history"].append(record)
             score = metrics[self.task.primary_metric]
             if state["best"] is None or self._better(score, state["best"]):
@@ -133,10 +139,11 @@ class Trainer:
                 state["best_state"] = copy.deepcopy(
                     {k: v.detach().cpu() for k, v in model.state_dict().items()})
                 state["best_metrics"] = metrics
+                state["best_epoch"] = epoch + 1
             else:
                 state["bad_epochs"] += 1
             state["epoch"] = epoch + 1
-            self._save_checkpoint(model, optimiser, state)
+            self._save_checkpoint(model, optimiser, scaler, state)
             stop = p["patience"] and state["bad_epochs"] >= p["patience"]
             message = (f"Epoch {epoch + 1}/{epochs}: {self.task.primary_metric} {score:.4g}"
                        + (" — no longer improving, stopping early" if stop else ""))
@@ -155,10 +162,13 @@ class Trainer:
         elapsed = time.monotonic() - start
         fresh = fraction - done_before / epochs
         eta = elapsed * (1 - fraction) / fresh if fresh > 0.01 and elapsed > 0.5 else None
+        note, self.fresh_start_reason = (
+            (f"Starting afresh: {self.fresh_start_reason}.", "") if self.fresh_start_reason
+            else ("", ""))
         return TrainingProgress(
             epoch=epoch + 1, epochs=epochs, step=step, steps=steps, fraction=fraction,
             message=message, train_loss=float(np.mean(losses[-20:])) if losses else None,
-            history=list(state["history"]), eta=eta, epoch_finished=epoch_finished,
+            history=list(state["history"]), eta=eta, epoch_finished=epoch_finished, note=note,
         )
 
     def fingerprint(self) -> str:
@@ -169,29 +179,35 @@ class Trainer:
                           sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def _resume(self, model: Any, optimiser: Any) -> dict[str, Any]:
+    def _resume(self, model: Any, optimiser: Any, scaler: Any) -> dict[str, Any]:
         import torch
 
         fresh = {"epoch": 0, "history": [], "best": None, "bad_epochs": 0, "best_state": None,
-                 "best_metrics": {}}
+                 "best_metrics": {}, "best_epoch": 0}
         if not self.checkpoint.is_file():
             return fresh
         try:
             saved = torch.load(self.checkpoint, map_location="cpu", weights_only=True)
-        except Exception:  # a damaged checkpoint is not worth failing the run over
+        except Exception as exc:  # a damaged checkpoint is not worth failing the run over
+            self.fresh_start_reason = f"the checkpoint could not be read ({type(exc).__name__})"
             return fresh
         if saved.get("fingerprint") != self.fingerprint():
+            self.fresh_start_reason = "the checkpoint was made with other data or settings"
             return fresh
         model.load_state_dict(saved["model"])
         optimiser.load_state_dict(saved["optimiser"])
-        return {k: saved[k] for k in fresh}
+        if saved.get("scaler"):
+            scaler.load_state_dict(saved["scaler"])
+        return {k: saved.get(k, v) for k, v in fresh.items()}
 
-    def _save_checkpoint(self, model: Any, optimiser: Any, state: dict[str, Any]) -> None:
+    def _save_checkpoint(self, model: Any, optimiser: Any, scaler: Any,
+                         state: dict[str, Any]) -> None:
         import torch
 
         buffer = io.BytesIO()
         torch.save({"fingerprint": self.fingerprint(), "model": model.state_dict(),
-                    "optimiser": optimiser.state_dict(), **state}, buffer)
+                    "optimiser": optimiser.state_dict(), "scaler": scaler.state_dict(),
+                    **state}, buffer)
         with atomic_write(self.checkpoint, "wb") as fh:
             fh.write(buffer.getvalue())
 
@@ -205,12 +221,15 @@ class Trainer:
             parameters=sum(int(t.numel()) for t in model.parameters()),
             data={"folder": str(self.dataset.root), "format": self.dataset.format,
                   "counts": self.dataset.counts(), "train": len(train), "validation": len(val),
-                  "skipped": len(self.dataset.problems)},
+                  "skipped": len(self.dataset.problems),
+                  # with no held-out images the figures below describe the training images
+                  "metrics_on": "validation images" if val else "training images"},
             metrics={k: float(v) for k, v in state["best_metrics"].items()},
             device=self.device,
             seconds=round(seconds, 1),
             date=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             epochs=state["epoch"],
+            best_epoch=state["best_epoch"] or state["epoch"],
             config=self.task.config(),
             params=dict(self.params),
         )

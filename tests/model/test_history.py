@@ -281,3 +281,17 @@ def test_changed_does_not_fire_when_nothing_happens(doc: Document) -> None:
     doc.history.redo()
     doc.history.goto(0)
     assert fired == []
+
+
+def test_version_tells_a_merged_or_branched_change_from_no_change():
+    doc = Document(4, 4)
+    layer = RasterLayer("a", np.zeros((4, 4, 4), np.uint8))
+    doc.history.push(AddLayer(layer))
+    doc.history.push(SetLayerProperties(layer, opacity=0.5))
+    index, version = doc.history.index, doc.history.version
+    doc.history.push(SetLayerProperties(layer, opacity=0.3))  # merges: same index
+    assert doc.history.index == index and doc.history.version != version
+    version = doc.history.version
+    doc.history.undo()
+    doc.history.push(SetLayerProperties(layer, name="b"))  # a branch: same index again
+    assert doc.history.index == index and doc.history.version != version

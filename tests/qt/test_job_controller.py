@@ -168,3 +168,21 @@ def test_shutdown_cancels_and_joins(qtbot, registry, doc):
     assert thread.isFinished()
     assert job.state is JobState.CANCELLED
     assert not ctrl.busy
+
+
+def test_a_result_for_an_image_transformed_meanwhile_is_refused(qtbot, controller, registry,
+                                                                doc):
+    job = controller.submit(doc, registry.get("fake"), {"seconds": 0.5, "steps": 5})
+    flipped = [layer.duplicate(layer.name) for layer in doc.layers]
+    doc._replace_all(doc.width, doc.height, flipped, None)  # what a flip command does
+    wait_finished(qtbot, controller, job)
+    assert job.state is JobState.FAILED and "flipped" in job.error
+    assert [layer.name for layer in doc.layers] == [layer.name for layer in flipped]
+
+
+def test_a_finished_job_lets_go_of_its_pixels(qtbot, controller, registry, doc):
+    job = controller.submit(doc, registry.get("fake"), {"seconds": 0.0})
+    wait_finished(qtbot, controller, job)
+    assert job.state is JobState.DONE
+    assert job.request is None and job.result is None
+    assert doc.layers[-1].name == "Inverted"

@@ -298,7 +298,9 @@ def test_split_is_repeatable_disjoint_and_stratified(tmp_path: Path) -> None:
     assert ds.split(0.1, seed=2) != (train, val)
     assert len(train) + len(val) == 43
     assert not {s.image for s in train} & {s.image for s in val}
-    assert sorted(s.label for s in val) == ["bags", "bags", "bags", "hats", "shoes"]
+    held = sorted(s.label for s in val)
+    assert set(held) == {"bags", "hats", "shoes"}  # every class is measured
+    assert 3 <= len(held) <= 9  # about 10 %: membership is decided per file by its hash
 
 
 def test_split_keeps_earlier_validation_images_when_photos_are_added(tmp_path: Path) -> None:
@@ -306,14 +308,16 @@ def test_split_keeps_earlier_validation_images_when_photos_are_added(tmp_path: P
     _, before = ds.split(0.2)
     ds = classes_dataset(tmp_path, {"bags": 21, "shoes": 21})
     _, after = ds.split(0.2)
-    assert len({s.image for s in before} & {s.image for s in after}) >= len(before) - 2
+    assert {s.image for s in before} <= {s.image for s in after}
 
 
 def test_split_gives_one_validation_sample_from_two(tmp_path: Path) -> None:
     png(tmp_path / "a.png")
     png(tmp_path / "b.png")
-    train, val = scan(tmp_path).split(0.0)
+    train, val = scan(tmp_path).split(0.1)
     assert len(train) == len(val) == 1
+    train, val = scan(tmp_path).split(0.0)  # asked for none: none
+    assert (len(train), len(val)) == (2, 0)
     with pytest.raises(ValueError, match="val_fraction"):
         scan(tmp_path).split(1.0)
     assert Sample(Path("x.png")).boxes is None

@@ -81,3 +81,23 @@ def test_training_stops_early_when_validation_stops_improving(plan, tmp_path):
     assert len(finished) < 20
     assert "stopping early" in finished[-1].message
     assert card.epochs == len(finished)
+
+
+def test_numpy_figures_from_a_plugin_still_resume(plan, tinyseg, tmp_path):
+    train_py = tinyseg / "lightbox_tinyseg" / "train.py"
+    train_py.write_text(train_py.read_text().replace(
+        'return {"iou": inter / union if union else 1.0}',
+        'return {"iou": np.float64(inter / union if union else 1.0)}'))
+    with pytest.raises(Cancelled):
+        drive(run_training(plan(epochs=3)), stop_after_epochs=1)
+    steps, card = drive(run_training(plan(epochs=3)))
+    assert steps[0].epoch == 2 and not steps[0].note
+    assert card.best_epoch >= 1 and card.data["metrics_on"] == "validation images"
+
+
+def test_a_checkpoint_from_other_settings_says_why_it_starts_afresh(plan, tmp_path):
+    with pytest.raises(Cancelled):
+        drive(run_training(plan(epochs=3)), stop_after_epochs=1)
+    steps, _ = drive(run_training(plan(epochs=3, crop=12)))
+    assert "other data or settings" in steps[0].note
+    assert not any(s.note for s in steps[1:])

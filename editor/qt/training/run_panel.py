@@ -62,6 +62,8 @@ class RunPanel(QWidget):
         self.add_line(self.tr("Training on {device}{why}."), device=start.device, why=why)
 
     def show_progress(self, step: TrainingProgress) -> None:
+        if step.note:
+            self.add_line("{note}", note=step.note)
         if self._first_report:
             self._first_report = False
             self.chart.set_epochs(step.epochs)
