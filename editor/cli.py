@@ -5,6 +5,7 @@
     lightbox run PLUGIN INPUT... -o OUTDIR [-p key=value]... [--device auto|cpu|cuda|mps]
     lightbox train PLUGIN DATA_DIR -o MODEL.pt [-p key=value]... [--device ...] [--scan-only]
     lightbox models                            list trained models
+    lightbox labels convert|stats ...          box label files (see editor.cli_labels)
 
 Exit codes: 0 every input succeeded, 1 some input failed, 2 the command itself was wrong.
 """
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from editor import cli_train
+from editor import cli_labels, cli_train
 from editor.cli_common import UsageError
 from editor.model.atomic import OutputError
 from editor.model.imageio import ImageFileError, iter_image_files, load_image
@@ -29,7 +30,7 @@ from editor.tasks.outputs import planned_paths, write_result
 from editor.tasks.registry import PluginInfo, Registry
 from editor.training.run import training_params
 
-SUBCOMMANDS = ("plugins", "run", "train", "models")
+SUBCOMMANDS = ("plugins", "run", "train", "models", "labels")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,12 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE")
     run.add_argument("--device", choices=DEVICES, default="auto")
     cli_train.add_parsers(sub)
+    cli_labels.add_parsers(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or (args[0] not in SUBCOMMANDS and not args[0].startswith("-")):
+    if not args or (args[0] not in SUBCOMMANDS and _looks_like_a_file(args[0])):
         from editor.qt.app import run_gui  # Qt only when the editor is wanted
 
         return run_gui(args)
@@ -62,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_train.cmd_train(Registry.discover(), ns, sys.stdout, sys.stderr)
         if ns.command == "models":
             return cli_train.cmd_models(sys.stdout)
+        if ns.command == "labels":
+            return cli_labels.cmd_labels(ns, sys.stdout, sys.stderr)
         return cmd_run(
             Registry.discover(), ns.plugin, ns.inputs, ns.output, ns.param, ns.device,
             out=sys.stdout, err=sys.stderr,
@@ -72,6 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("lightbox: interrupted", file=sys.stderr)
         return 130
+
+
+def _looks_like_a_file(arg: str) -> bool:
+    """A file to open in the editor, rather than a mistyped command (which gets usage help)."""
+    return not arg.startswith("-") and (Path(arg).exists() or bool(Path(arg).suffix))
 
 
 def cmd_plugins(registry: Registry, out: TextIO) -> int:
@@ -140,12 +149,14 @@ def cmd_run(
             failures += 1
         files.extend(found)
 
+    # no output may land on any input, not just the one being processed
+    inputs = {f.resolve() for f in files}
     progress = _Progress(err, len(files))
     claimed: dict[Path, Path] = {}
     done = 0
     for index, path in enumerate(files, 1):
         progress.start(index, path)
-        ok = _run_one(plugin, path, params, device, outdir, claimed, progress, err)
+        ok = _run_one(plugin, path, params, device, outdir, claimed, inputs, progress, err)
         progress.end()
         if ok:
             done += 1
@@ -168,7 +179,7 @@ def _plugin(registry: Registry, plugin_id: str) -> PluginInfo:
 
 def _run_one(
     plugin: PluginInfo, path: Path, params: dict, device: str, outdir: Path,
-    claimed: dict[Path, Path], progress: _Progress, err: TextIO,
+    claimed: dict[Path, Path], inputs: set[Path], progress: _Progress, err: TextIO,
 ) -> bool:
     try:
         loaded = load_image(path)
@@ -192,7 +203,7 @@ def _run_one(
               "rename one of the inputs", file=err)
         return False
     try:
-        written = write_result(job.result, outdir, path.stem, protect=path)
+        written = write_result(job.result, outdir, path.stem, protect=inputs)
     except (ImageFileError, OutputError, OSError, ValueError) as exc:
         print(f"{path}: cannot write the output ({exc})", file=err)
         return False

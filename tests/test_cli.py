@@ -89,7 +89,7 @@ def test_an_input_is_never_overwritten(fake_plugins, tmp_path, capsys):
     img = photo(tmp_path / "x.png")
     before = img.read_bytes()
     assert run_cli("run", "fake", img, "-o", tmp_path, "-p", "seconds=0") == 1
-    assert "overwrite the input" in capsys.readouterr().err
+    assert "overwrite an input" in capsys.readouterr().err
     assert img.read_bytes() == before
 
 
@@ -120,3 +120,19 @@ def test_the_denoise_plugin_runs_from_the_installed_command(tmp_path):
     assert proc.returncode == 0, proc.stderr
     clean = np.asarray(Image.open(tmp_path / "out" / "shot.png"))[..., :3].astype(float)
     assert clean.std() < noisy.std() / 3
+
+
+def test_an_output_never_replaces_another_input_of_the_same_run(fake_plugins, tmp_path, capsys):
+    jpg = photo(tmp_path / "shoe.jpg", value=10)
+    png = photo(tmp_path / "shoe.png", value=200)
+    before = png.read_bytes()
+    assert run_cli("run", "fake", jpg, png, "-o", tmp_path, "-p", "seconds=0") == 1
+    assert "overwrite an input" in capsys.readouterr().err
+    assert png.read_bytes() == before
+
+
+def test_a_mistyped_command_gets_usage_help_not_the_editor(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["chek", "x"])
+    assert exit_info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err

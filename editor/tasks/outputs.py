@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from editor.model.atomic import atomic_write
@@ -30,12 +31,15 @@ def planned_paths(result: Result, outdir: Path, stem: str) -> list[Path]:
     return paths
 
 
-def write_result(result: Result, outdir: Path, stem: str, protect: Path) -> list[Path]:
-    """Write ``result``'s files; refuses any path that is the input ``protect`` itself."""
+def write_result(
+    result: Result, outdir: Path, stem: str, protect: Collection[Path]
+) -> list[Path]:
+    """Write ``result``'s files; refuses (writing nothing) if any would replace a file in
+    ``protect`` (the resolved paths of every input of the run)."""
     paths = planned_paths(result, outdir, stem)
     for path in paths:
-        if path.resolve() == protect.resolve():
-            raise ImageFileError(protect, "the output would overwrite the input; choose another -o")
+        if path.resolve() in protect:
+            raise ImageFileError(path, "the output would overwrite an input; choose another -o")
     targets = iter(paths)
     for out in result.layers:
         path = next(targets)
