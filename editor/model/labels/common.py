@@ -1,0 +1,190 @@
+"""What every label format shares: the plain data a reader returns, problems named by file
+and line, image sizes from headers, and the rules that turn numbers into a :class:`Box`.
+
+Rules shared by every reader:
+
+- A bad line or box is a :class:`Problem` naming the file (and line, where there is one).
+  By default the other boxes of that file still load; ``strict`` readers (training) leave the
+  whole image out instead, so a detector is never taught from half-labelled photos.
+- A box with no area is rejected with a message; a box wholly outside the image is
+  rejected; a box reaching a little past the edge is clipped to it (touching the border is
+  fine).
+- An image with no label file, an empty file or an empty list has no boxes (a negative).
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, UnidentifiedImageError
+
+from editor.model.imageio import MAX_PIXELS, ImageFileError
+from editor.model.layers import Box
+
+#: a label file with many bad lines names the first few and counts the rest
+LINES_SHOWN = 3
+#: class-name files, in the order they are looked for
+NAME_FILES = ("classes.txt", "data.yaml", "data.yml", "dataset.yaml")
+_HEADER_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError,
+                  struct.error, Image.DecompressionBombError)
+
+
+@dataclass
+class Problem:
+    """Something wrong with one file (and line); what it names is left out."""
+
+    path: Path
+    reason: str
+    #: 1-based line of a label file, when the problem is on one line
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path} line {self.line}" if self.line is not None else str(self.path)
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class ImageLabels:
+    """The boxes of one image, in pixels of the upright image."""
+
+    image: Path
+    #: (width, height) of the upright image
+    size: tuple[int, int]
+    boxes: list[Box] = field(default_factory=list)
+
+
+@dataclass
+class Labels:
+    """What a folder reader found: labelled images, class names in order, problems."""
+
+    format: str
+    items: list[ImageLabels] = field(default_factory=list)
+    classes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def class_list(classes: list[str], boxes: list[Box]) -> list[str]:
+    """``classes`` followed by any box label not in it yet, in order of appearance."""
+    return list(dict.fromkeys([*classes, *(b.label for b in boxes)]))
+
+
+def read_size(path: Path) -> tuple[int, int]:
+    """(width, height) of an image as the loader will deliver it (EXIF rotation applied),
+    from the header alone. Raises ``ImageFileError``."""
+    try:
+        if path.stat().st_size == 0:
+            raise ImageFileError(path, "the file is empty (0 bytes)")
+        with Image.open(path) as image:
+            width, height = image.size
+            if _orientation(image) in (5, 6, 7, 8):  # stored on its side
+                width, height = height, width
+    except UnidentifiedImageError:
+        raise ImageFileError(path, "not an image file Lightbox can read") from None
+    except PermissionError:
+        raise ImageFileError(path, "permission denied") from None
+    except FileNotFoundError:
+        raise ImageFileError(path, "no such file") from None
+    except _HEADER_ERRORS:
+        raise ImageFileError(path, "the image is damaged (its header cannot be read)") from None
+    if width < 1 or height < 1:
+        raise ImageFileError(path, "the image is damaged (its header gives no size)")
+    if width * height > MAX_PIXELS:
+        raise ImageFileError(path, f"image is {width}x{height} pixels, too large to train on")
+    return width, height
+
+
+def sized(path: Path, problems: list[Problem]) -> tuple[int, int] | None:
+    """:func:`read_size`, recording a :class:`Problem` instead of raising."""
+    try:
+        return read_size(path)
+    except ImageFileError as exc:
+        problems.append(Problem(path, exc.reason))
+        return None
+
+
+def child(folder: Path, name: str) -> Path | None:
+    """The subfolder of ``folder`` called ``name``, whatever its letter case."""
+    if (folder / name).is_dir():
+        return folder / name
+    if not folder.is_dir():
+        return None
+    return next((e for e in folder.iterdir() if e.name.lower() == name.lower() and e.is_dir()),
+                None)
+
+
+def find_image(candidates: list[Path], where: Path, missing: str,
+               problems: list[Problem]) -> tuple[Path, tuple[int, int]] | None:
+    """The first candidate file that exists, with its size; else a Problem at ``where``."""
+    image = next((c for c in candidates if c.is_file()), None)
+    if image is None:
+        problems.append(Problem(where, missing))
+        return None
+    size = sized(image, problems)
+    return None if size is None else (image, size)
+
+
+def pixel_box(x0: float, y0: float, x1: float, y1: float, label: str,
+              size: tuple[int, int], score: float = 1.0) -> Box | str:
+    """A box clipped to the image, or the reason it is not a box."""
+    width, height = size
+    if not x1 > x0 or not y1 > y0:
+        return f"box {x0:g},{y0:g} to {x1:g},{y1:g} has no area"
+    if x1 <= 0 or y1 <= 0 or x0 >= width or y0 >= height:
+        return f"box {x0:g},{y0:g} to {x1:g},{y1:g} is outside the {width}x{height} image"
+    return Box(max(0.0, x0), max(0.0, y0), min(float(width), x1), min(float(height), y1),
+               label, score)
+
+
+def split_bad(where: Path, boxes: list[tuple[str, Box | str]], problems: list[Problem],
+              strict: bool) -> list[Box] | None:
+    """The good boxes of one file (each bad one reported as ``what: reason``); None when
+    ``strict`` and any box is bad."""
+    bad = [Problem(where, f"{what}: {box}") for what, box in boxes if isinstance(box, str)]
+    problems.extend(bad)
+    if strict and bad:
+        return None
+    return [box for _, box in boxes if isinstance(box, Box)]
+
+
+def number(value: float) -> str:
+    """A coordinate as text: whole numbers without a point, others to 10 digits (far finer
+    than the 1e-6 of the image size the round trip promises)."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.10g}"
+
+
+def score_of(value: Any) -> float:
+    """A score from a file: a finite number in 0..1, else 1.0 (a person drew it)."""
+    return float(value) if is_real(value) and 0.0 <= value <= 1.0 else 1.0
+
+
+def is_number(text: str) -> bool:
+    """Whether ``text`` is a finite number."""
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def is_real(value: Any) -> bool:
+    """Whether a JSON value is a finite number (not a bool)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def head(path: Path, size: int = 1 << 16) -> bytes:
+    """The first bytes of a file (empty when it cannot be read)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return b""
+
+
+def _orientation(image: Image.Image) -> int:
+    try:
+        return int(image.getexif().get(0x0112, 1))
+    except Exception:  # noqa: BLE001 - a damaged EXIF block just means "upright"
+        return 1
