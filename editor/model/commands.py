@@ -121,14 +121,20 @@ class SetLayerProperties(Command):
 
 
 class ReplaceRegion(Command):
-    """Write ``patch`` into a raster or mask layer at ``(x, y)``; keeps only the old patch."""
+    """Write ``patch`` into a raster or mask layer at ``(x, y)``; keeps only the old patch.
+
+    ``old`` is for a change already shown live (a brush stroke painted while the mouse
+    moved): the pixels the region held before it, so the whole stroke is one undo step.
+    """
 
     def __init__(self, layer: RasterLayer | MaskLayer, x: int, y: int, patch: np.ndarray,
-                 text: str = "Paint") -> None:
+                 text: str = "Paint", old: np.ndarray | None = None) -> None:
+        if old is not None and old.shape != patch.shape:
+            raise ValueError(f"old pixels {old.shape} do not match the patch {patch.shape}")
         self.layer = layer
         self.x, self.y = int(x), int(y)
         self.new = patch.copy()  # own it: callers may reuse the buffer for the next dab
-        self.old: np.ndarray | None = None
+        self.old: np.ndarray | None = None if old is None else old.copy()
         self.text = text
 
     def _target(self) -> np.ndarray:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
+    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -36,15 +38,19 @@ from editor.qt.canvas_overlays import (
     mask_outline,
 )
 from editor.qt.canvas_tools import TOOLS, CanvasTools
-from editor.qt.convert import mask_to_qimage
+from editor.qt.convert import mask_to_qimage, rgba_to_qimage
+from editor.qt.tools import Tool
 
-__all__ = ["MAX_ZOOM", "MIN_ZOOM", "NEAREST_ABOVE", "TOOLS", "ZOOM_STEP", "Canvas"]
+__all__ = ["MASK_VIEWS", "MAX_ZOOM", "MIN_ZOOM", "NEAREST_ABOVE", "TOOLS", "ZOOM_STEP",
+           "Canvas"]
 
 ZOOM_STEP = 1.25
 MIN_ZOOM = 0.01
 MAX_ZOOM = 64.0
 #: above this zoom pixels are drawn as crisp squares instead of being smoothed
 NEAREST_ABOVE = 2.0
+#: how mask layers are shown (:meth:`Canvas.set_mask_view`)
+MASK_VIEWS = ("overlay", "bw")
 #: layer properties that do not change how the layer looks
 _INVISIBLE_PROPERTIES = {"name", "locked"}
 
@@ -58,6 +64,9 @@ class Canvas(QAbstractScrollArea):
     cursor_moved = Signal(int, int, object)
     #: the active tool changed (one of :data:`TOOLS`)
     tool_changed = Signal(str)
+    #: a tool's message for the user (text, level "info" | "warning" | "error"), e.g. why
+    #: it refused; the window shows it in the notification bar
+    notice = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,11 +74,13 @@ class Canvas(QAbstractScrollArea):
         self._composite = CompositeCache(self, on_change=self.viewport().update)
         self._tools = CanvasTools(self)
         self._masks: dict[str, Pyramid] = {}
+        self._mask_view = "overlay"
         self._outline: list = []
         self._zoom = 1.0
         self._scroll = QPointF(0, 0)  # scaled-image coordinates at the viewport's top-left
         self._fitting = True  # keep fitting while the window resizes, until the user zooms
         self._syncing = False
+        self._size_reset = False
         self._ants_phase = 0
         self._ants = QTimer(self, interval=150, timeout=self._march)
         self._checker = checkerboard_brush()
@@ -88,6 +99,7 @@ class Canvas(QAbstractScrollArea):
             self._doc.layer_changed.disconnect(self._on_layer)
             self._doc.content_changed.disconnect(self._on_content)
             self._doc.selection_changed.disconnect(self._on_selection)
+            self._doc.size_changed.disconnect(self._on_size)
         self._doc = doc
         self._masks.clear()
         self._tools.cancel_drag()
@@ -96,6 +108,7 @@ class Canvas(QAbstractScrollArea):
             doc.layer_changed.connect(self._on_layer)
             doc.content_changed.connect(self._on_content)
             doc.selection_changed.connect(self._on_selection)
+            doc.size_changed.connect(self._on_size)
         self._composite.set_document(doc)
         self._on_selection()
         self.fit()
@@ -109,7 +122,18 @@ class Canvas(QAbstractScrollArea):
         For tests and scripts: the editor itself never waits."""
         return self._composite.wait(timeout_ms)
 
+    def _on_size(self, _width: int, _height: int) -> None:
+        """A transform swapped every layer's data: drop the caches and fit the new size."""
+        self._masks.clear()
+        self._tools.cancel_drag()
+        self._composite.set_document(self._doc)
+        self._size_reset = True  # the structure change that follows is already composited
+        self.fit()
+
     def _on_structure(self) -> None:
+        if self._size_reset:
+            self._size_reset = False
+            return
         alive = {layer.id for layer in self._doc.layers} if self._doc else set()
         self._masks = {k: v for k, v in self._masks.items() if k in alive}
         self._composite.refresh()
@@ -128,7 +152,7 @@ class Canvas(QAbstractScrollArea):
                 del self._masks[layer.id]
             else:
                 x0, y0, x1, y1 = rect
-                patch = mask_to_qimage(layer.mask[y0:y1, x0:x1], layer.color, 1.0)
+                patch = self._mask_image(layer, layer.mask[y0:y1, x0:x1])
                 self._masks[layer.id].replace(x0, y0, patch)
         self.viewport().update()
 
@@ -285,8 +309,11 @@ class Canvas(QAbstractScrollArea):
                               self._zoom <= NEAREST_ABOVE)
         if image is not None:  # None until the first composite of a large document lands
             self._draw_pyramid(painter, image, visible)
+        grey = self._grey_mask_layer()
         for layer in doc.layers:
             if not layer.visible or layer.opacity <= 0:
+                continue
+            if isinstance(layer, MaskLayer) and grey is not None:
                 continue
             if isinstance(layer, MaskLayer):
                 painter.setOpacity(layer.opacity)
@@ -294,6 +321,8 @@ class Canvas(QAbstractScrollArea):
                 painter.setOpacity(1.0)
             elif isinstance(layer, BoxLayer):
                 draw_boxes(painter, layer.boxes, self.image_to_widget, layer.opacity)
+        if grey is not None:
+            self._draw_pyramid(painter, self._mask_pyramid(grey), visible)
         if self._outline:
             painter.setTransform(self._transform())
             draw_marching_ants(painter, self._outline, self._ants_phase)
@@ -311,13 +340,46 @@ class Canvas(QAbstractScrollArea):
 
     def _mask_pyramid(self, layer: MaskLayer) -> Pyramid:
         if layer.id not in self._masks:
-            self._masks[layer.id] = Pyramid(mask_to_qimage(layer.mask, layer.color, 1.0))
+            self._masks[layer.id] = Pyramid(self._mask_image(layer, layer.mask))
         return self._masks[layer.id]
 
+    def _mask_image(self, layer: MaskLayer, mask: np.ndarray) -> QImage:
+        if self._mask_view == "bw":
+            return rgba_to_qimage(np.dstack([mask, mask, mask, np.full_like(mask, 255)]))
+        return mask_to_qimage(mask, layer.color, 1.0)
+
+    # -- mask view ------------------------------------------------------------------------
+    def mask_view(self) -> str:
+        return self._mask_view
+
+    def set_mask_view(self, view: str) -> None:
+        """Show masks as a tinted ``"overlay"`` on the photo, or the active mask layer (else
+        the topmost visible one) as an opaque black-and-white image (``"bw"``)."""
+        if view not in MASK_VIEWS:
+            raise ValueError(f"unknown mask view {view!r}; expected one of {MASK_VIEWS}")
+        if view != self._mask_view:
+            self._mask_view = view
+            self._masks.clear()
+            self.viewport().update()
+
+    def _grey_mask_layer(self) -> MaskLayer | None:
+        """The mask shown in black and white, or None in overlay view."""
+        if self._mask_view != "bw" or self._doc is None:
+            return None
+        active = self._doc.active_layer
+        if isinstance(active, MaskLayer):
+            return active
+        shown = [m for m in self._doc.layers if isinstance(m, MaskLayer) and m.visible]
+        return shown[-1] if shown else None
 
     # -- input (see canvas_tools) ---------------------------------------------------------
     def tool(self) -> str:
         return self._tools.tool
+
+    def tool_instance(self, name: str | None = None) -> Tool:
+        """This canvas's instance of tool ``name`` (default: the active one), e.g. to show
+        its options."""
+        return self._tools.get(name or self._tools.tool)
 
     def set_tool(self, name: str) -> None:
         """Choose the left-button tool: ``"pan"`` or ``"rect_select"``."""
@@ -337,6 +399,11 @@ class Canvas(QAbstractScrollArea):
         event.accept()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        self._tools.mouse_press(event)
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        # the tool sees it as a press whose type() is MouseButtonDblClick
         self._tools.mouse_press(event)
         event.accept()
 
