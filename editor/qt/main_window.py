@@ -240,6 +240,7 @@ class MainWindow(QMainWindow):
         old = self._doc
         if old is not None:
             old.history.changed.disconnect(self._history_changed)
+            old.size_changed.disconnect(self._show_size)
             self.jobs.drop_document(old)
         self._doc = doc
         for view in (self.canvas, self.layers_panel, self.history_panel, self.plugin_panel,
@@ -247,14 +248,18 @@ class MainWindow(QMainWindow):
             view.set_document(doc)
         if doc is not None:
             doc.history.changed.connect(self._history_changed)
+            doc.size_changed.connect(self._show_size)
             if doc.path is not None:
                 self.recent.add(doc.path)
             for notice in notices:
                 self.notifications.show_message(f"{doc.title}: {notice}", "info")
         self._history_changed()
-        self.size_label.setText(self.tr("{w} × {h} px").format(w=doc.width, h=doc.height)
-                                if doc else "")
+        self._show_size(*(doc.size if doc else (0, 0)))
         self._zoom_changed(self.canvas.zoom())
+
+    def _show_size(self, width: int, height: int) -> None:
+        self.size_label.setText(self.tr("{w} × {h} px").format(w=width, h=height)
+                                if self._doc is not None else "")
 
     def open_path(self, path: str | Path) -> None:
         """Open ``path`` in the background (after asking to save changes); errors and
