@@ -6,6 +6,7 @@ Nothing here knows about documents or history; the canvas feeds it plain data.
 from __future__ import annotations
 
 import math
+import zlib
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
@@ -132,36 +133,119 @@ def _runs(rows: np.ndarray) -> list[tuple[int, int, int]]:
                                                                               strict=True)]
 
 
+#: boxes whose score is below this are drawn dashed, for a person to review
+REVIEW_THRESHOLD = 0.5
+#: a box gets its label tag when it is at least this wide on screen (widget pixels)
+TAG_MIN_WIDTH = 28.0
+#: at most this many tags are drawn; beyond, the view is too crowded to read them anyway
+MAX_TAGS = 300
+_ARRAYS: dict[int, tuple[list[Box], BoxArrays]] = {}
+_ARRAYS_KEPT = 8
+
+
+class BoxArrays:
+    """A box list as numpy arrays, for vectorised hit-testing and culling."""
+
+    def __init__(self, boxes: list[Box]) -> None:
+        n = len(boxes)
+        self.coords = np.array([(b.x0, b.y0, b.x1, b.y1) for b in boxes], float).reshape(n, 4)
+        self.scores = np.array([b.score for b in boxes], float)
+        self.names = list(dict.fromkeys(b.label for b in boxes))
+        index = {name: i for i, name in enumerate(self.names)}
+        self.codes = np.array([index[b.label] for b in boxes], np.int32)
+
+    def at(self, x: float, y: float) -> int | None:
+        """Index of the smallest box containing image point (x, y), or None."""
+        c = self.coords
+        hit = np.flatnonzero((c[:, 0] <= x) & (x <= c[:, 2]) & (c[:, 1] <= y) & (y <= c[:, 3]))
+        if not len(hit):
+            return None
+        areas = (c[hit, 2] - c[hit, 0]) * (c[hit, 3] - c[hit, 1])
+        return int(hit[np.argmin(areas)])
+
+
+def box_arrays(boxes: list[Box]) -> BoxArrays:
+    """The arrays of ``boxes``, cached for as long as the same list object is shown (box
+    lists are replaced, never changed in place, by every command)."""
+    key = id(boxes)
+    cached = _ARRAYS.get(key)
+    if cached is not None and cached[0] is boxes and len(cached[1].scores) == len(boxes):
+        return cached[1]
+    arrays = BoxArrays(boxes)
+    _ARRAYS[key] = (boxes, arrays)  # the list is kept alive, so its id cannot be reused
+    while len(_ARRAYS) > _ARRAYS_KEPT:
+        del _ARRAYS[next(iter(_ARRAYS))]
+    return arrays
+
+
+#: twelve colours far apart in hue and lightness, readable on photos
+PALETTE = ("#e6194b", "#3cb44b", "#ffe119", "#4363d8", "#f58231", "#42d4f4",
+           "#f032e6", "#bfef45", "#fabed4", "#469990", "#dcbeff", "#9a6324")
+
+
 def label_colour(label: str) -> QColor:
-    """A stable, distinct colour for a box label."""
-    hue = (sum(ord(c) * 31 ** i for i, c in enumerate(label)) * 47) % 360
-    return QColor.fromHsv(hue, 200, 230)
+    """The colour of a box label: picked from :data:`PALETTE` by a checksum of the name,
+    so a class has the same colour in every image, session and panel."""
+    return QColor(PALETTE[zlib.crc32(label.encode("utf-8")) % len(PALETTE)])
 
 
-def draw_boxes(painter: QPainter, boxes: list[Box], to_widget, opacity: float) -> None:
-    """Draw labelled rectangles; ``to_widget`` maps an image QPointF to widget coordinates."""
+def draw_boxes(painter: QPainter, boxes: list[Box], to_widget, opacity: float, *,
+               threshold: float = REVIEW_THRESHOLD) -> None:
+    """Draw labelled rectangles; ``to_widget`` maps an image QPointF to widget coordinates.
+
+    Only boxes inside the painter's device are drawn, grouped by colour and line style so
+    a thousand boxes cost a few calls; a box scored below ``threshold`` is dashed."""
+    if not boxes:
+        return
+    arrays = box_arrays(boxes)
+    origin, unit = to_widget(QPointF(0, 0)), to_widget(QPointF(1, 1))
+    sx, sy = unit.x() - origin.x(), unit.y() - origin.y()
+    c = arrays.coords
+    wx0, wx1 = c[:, 0] * sx + origin.x(), c[:, 2] * sx + origin.x()
+    wy0, wy1 = c[:, 1] * sy + origin.y(), c[:, 3] * sy + origin.y()
+    device = painter.device()
+    width, height = device.width(), device.height()
+    shown = np.flatnonzero((wx1 >= -4) & (wx0 <= width + 4) & (wy1 >= -4) & (wy0 <= height + 4))
+    if not len(shown):
+        return
     painter.save()
     painter.setOpacity(opacity)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    low = arrays.scores < threshold
+    colours = [label_colour(name) for name in arrays.names]
+    for code in np.unique(arrays.codes[shown]).tolist():
+        ours = shown[arrays.codes[shown] == code]
+        for dashed in (False, True):
+            group = ours[low[ours] == dashed]
+            if not len(group):
+                continue
+            pen = QPen(colours[code], 2, Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.drawRects([QRectF(x0, y0, x1 - x0, y1 - y0) for x0, y0, x1, y1 in zip(
+                wx0[group].tolist(), wy0[group].tolist(), wx1[group].tolist(),
+                wy1[group].tolist(), strict=True)])
+    tagged = shown[(wx1[shown] - wx0[shown]) >= TAG_MIN_WIDTH]
+    if len(tagged) <= MAX_TAGS:
+        _draw_tags(painter, boxes, tagged.tolist(), wx0, wy0, colours, arrays.codes)
+    painter.restore()
+
+
+def _draw_tags(painter: QPainter, boxes: list[Box], indices: list[int], wx0: np.ndarray,
+               wy0: np.ndarray, colours: list[QColor], codes: np.ndarray) -> None:
+    """The label (and score, when below 1) above each box's top-left corner."""
     metrics = QFontMetricsF(painter.font())
-    for box in boxes:
-        colour = label_colour(box.label)
-        top_left = to_widget(QPointF(box.x0, box.y0))
-        bottom_right = to_widget(QPointF(box.x1, box.y1))
-        rect = QRectF(top_left, bottom_right)
-        pen = QPen(colour, 2)
-        pen.setCosmetic(True)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRect(rect)
+    height = metrics.height() + 2
+    for i in indices:
+        box = boxes[i]
+        colour = colours[codes[i]]
         text = box.label if box.score >= 1.0 else f"{box.label} {box.score:.2f}"
-        tag = QRectF(0, 0, metrics.horizontalAdvance(text) + 8, metrics.height() + 2)
-        tag.moveBottomLeft(rect.topLeft())
-        if tag.top() < 0:
-            tag.moveTopLeft(rect.topLeft())
+        top = wy0[i] - height if wy0[i] - height >= 0 else wy0[i]
+        tag = QRectF(wx0[i], top, metrics.horizontalAdvance(text) + 8, height)
         painter.fillRect(tag, colour)
         painter.setPen(QColor(0, 0, 0) if colour.lightness() > 140 else QColor(255, 255, 255))
         painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, text)
-    painter.restore()
 
 
 def draw_marching_ants(painter: QPainter, lines: list[QLineF], phase: int) -> None:

@@ -1,0 +1,101 @@
+"""Annotating a folder: next/previous auto-save labels; import/export through the menu."""
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from editor.model.commands import SetBoxes
+from editor.model.labels import convert
+from editor.model.layers import Box, BoxLayer
+from editor.qt.features.annotate import AnnotateFeature, label_layer
+from editor.qt.main_window import MainWindow
+from editor.tasks.registry import Registry
+
+
+@pytest.fixture
+def window(qtbot) -> MainWindow:
+    win = MainWindow(Registry([]))
+    win.ask_save_changes = lambda: "discard"
+    qtbot.addWidget(win)
+    return win
+
+
+def annotate(window) -> AnnotateFeature:
+    return next(f for f in window.features if isinstance(f, AnnotateFeature))
+
+
+def idle(qtbot, window, feature):
+    qtbot.waitUntil(lambda: not feature.is_busy and not window.is_busy, timeout=10000)
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    root = tmp_path / "shop"
+    (root / "images").mkdir(parents=True)
+    (root / "labels").mkdir()
+    for name in ("a", "b", "c"):
+        Image.new("RGB", (80, 60), (200, 200, 200)).save(root / "images" / f"{name}.png")
+    (root / "classes.txt").write_text("cup\nbottle\n")
+    (root / "labels" / "b.txt").write_text("1 0.5 0.5 0.5 0.5\n")
+    return root
+
+
+def test_next_and_previous_auto_save_the_labels(qtbot, window, shop):
+    feature = annotate(window)
+    feature.open_folder(shop)
+    idle(qtbot, window, feature)
+    doc = window.document
+    assert doc.path.name == "a.png" and feature.session.classes == ["cup", "bottle"]
+    layer = label_layer(doc)
+    doc.history.push(SetBoxes(layer, [Box(0, 0, 40, 30, "cup")]))
+    feature.next_action.trigger()
+    idle(qtbot, window, feature)
+    assert (shop / "labels" / "a.txt").read_text() == "0 0.25 0.25 0.5 0.5\n"
+    assert window.document.path.name == "b.png"
+    assert label_layer(window.document).boxes == [Box(20, 15, 60, 45, "bottle")]
+    assert window.document.history.is_clean  # opening with labels is not an undo step
+    feature.next_action.trigger()  # b is unchanged: its file is left alone
+    idle(qtbot, window, feature)
+    assert (shop / "labels" / "b.txt").read_text() == "1 0.5 0.5 0.5 0.5\n"
+    assert not (shop / "labels" / "c.txt").exists()
+    assert not feature.next_action.isEnabled()
+    feature.previous_action.trigger()
+    idle(qtbot, window, feature)
+    assert window.document.path.name == "b.png"
+
+
+def test_import_and_export_round_trip_through_the_menu(qtbot, window, shop, tmp_path,
+                                                       monkeypatch):
+    feature = annotate(window)
+    window.open_path(shop / "images" / "a.png")
+    qtbot.waitUntil(lambda: window.document is not None, timeout=10000)
+    doc = window.document
+    monkeypatch.setattr(feature, "ask_import_path", lambda: shop / "labels" / "b.txt")
+    feature.import_action.trigger()
+    idle(qtbot, window, feature)
+    imported = label_layer(doc)
+    assert imported.name == "b.txt" and imported.boxes == [Box(20, 15, 60, 45, "bottle")]
+    for fmt in convert.FORMATS:
+        target = tmp_path / "exported" / fmt / f"a{convert.SUFFIXES[fmt]}"
+        target.parent.mkdir(parents=True)
+        monkeypatch.setattr(feature, "ask_export_target", lambda t=target, f=fmt: (t, f))
+        feature.export_action.trigger()
+        idle(qtbot, window, feature)
+        monkeypatch.setattr(feature, "ask_import_path", lambda t=target: t)
+        feature.import_action.trigger()
+        idle(qtbot, window, feature)
+        assert label_layer(doc).boxes == imported.boxes, fmt
+    assert sum(isinstance(x, BoxLayer) for x in doc.layers) == 5
+    doc.history.undo()
+    assert sum(isinstance(x, BoxLayer) for x in doc.layers) == 4
+
+
+def test_a_bad_label_line_is_reported_and_the_rest_loads(qtbot, window, shop):
+    (shop / "labels" / "a.txt").write_text("0 0.5 0.5 0.5 0.5\n9 0.5 0.5 0.1 0.1\n")
+    feature = annotate(window)
+    feature.open_folder(shop)
+    idle(qtbot, window, feature)
+    assert len(label_layer(window.document).boxes) == 1
+    warnings = [text for level, text in window.notifications.messages() if level == "warning"]
+    assert any("a.txt line 2: class id 9 is out of range" in text for text in warnings)
