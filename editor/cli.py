@@ -5,6 +5,7 @@
     lightbox run PLUGIN INPUT... -o OUTDIR [-p key=value]... [--device auto|cpu|cuda|mps]
     lightbox train PLUGIN DATA_DIR -o MODEL.pt [-p key=value]... [--device ...] [--scan-only]
     lightbox models                            list trained models
+    lightbox check INPUT... --profile NAME [--json R] [--html H] [--csv S] [--fix -o OUTDIR]
     lightbox labels convert|stats ...          box label files (see editor.cli_labels)
 
 Exit codes: 0 every input succeeded, 1 some input failed, 2 the command itself was wrong.
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from editor import cli_labels, cli_train
+from editor import cli_check, cli_labels, cli_train
 from editor.cli_common import UsageError
 from editor.model.atomic import OutputError
 from editor.model.imageio import ImageFileError, iter_image_files, load_image
@@ -30,7 +31,7 @@ from editor.tasks.outputs import planned_paths, write_result
 from editor.tasks.registry import PluginInfo, Registry
 from editor.training.run import training_params
 
-SUBCOMMANDS = ("plugins", "run", "train", "models", "labels")
+SUBCOMMANDS = ("plugins", "run", "train", "models", "labels", "check")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--device", choices=DEVICES, default="auto")
     cli_train.add_parsers(sub)
     cli_labels.add_parsers(sub)
+    cli_check.add_parsers(sub)
     return parser
 
 
@@ -64,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_train.cmd_train(Registry.discover(), ns, sys.stdout, sys.stderr)
         if ns.command == "models":
             return cli_train.cmd_models(sys.stdout)
+        if ns.command == "check":
+            return cli_check.cmd_check(ns, sys.stdout, sys.stderr)
         if ns.command == "labels":
             return cli_labels.cmd_labels(ns, sys.stdout, sys.stderr)
         return cmd_run(

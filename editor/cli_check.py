@@ -1,0 +1,157 @@
+"""``lightbox check``: check photos against a marketplace profile, report, and fix.
+
+    lightbox check INPUT... --profile NAME [--json REPORT] [--html REPORT.html]
+                   [--csv SUMMARY.csv] [--fix -o OUTDIR]
+
+One line per file; exit code 0 when every file passed, 1 when any failed a rule, 2 when
+an input could not be read or the profile is unknown or broken. Inputs are never
+overwritten; every output is written atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from editor.cli_common import UsageError
+from editor.model.atomic import OutputError, atomic_write
+from editor.model.imageio import ImageFileError, iter_image_files, load_image
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    check = sub.add_parser("check", help="check photos against a marketplace's image rules")
+    check.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="images or folders")
+    check.add_argument("--profile", required=True, metavar="NAME",
+                       help="profile name (e.g. amazon-main) or a profile .toml file")
+    check.add_argument("--json", type=Path, metavar="REPORT", help="write the JSON report")
+    check.add_argument("--html", type=Path, metavar="REPORT.html",
+                       help="write an HTML report with thumbnails")
+    check.add_argument("--csv", type=Path, metavar="SUMMARY.csv", help="write a CSV summary")
+    check.add_argument("--fix", action="store_true",
+                       help="write a fixed copy of each failing photo into OUTDIR")
+    check.add_argument("-o", "--output", type=Path, metavar="OUTDIR",
+                       help="folder for the fixed photos (with --fix)")
+
+
+def cmd_check(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    # the plugin's modules are imported only when the command runs
+    from plugins.compliance import report as reports
+    from plugins.compliance.checks import check, passed
+    from plugins.compliance.facts import read_facts
+    from plugins.compliance.profiles import ProfileError, load_profile
+
+    if ns.fix and ns.output is None:
+        raise UsageError("--fix needs -o OUTDIR for the fixed photos")
+    try:
+        profile = load_profile(ns.profile)
+    except ProfileError as exc:
+        raise UsageError(str(exc)) from None
+    files, unusable = _inputs(ns.inputs, err)
+    if ns.fix:
+        _prepare_outdir(ns.output, files)
+    entries, thumbs = [], {}
+    written: set[Path] = set()  # fixed copies of this run: two inputs must not share one
+    failed = fixed_count = 0
+    for path in files:
+        name = str(path)
+        try:
+            loaded = load_image(path)
+            facts = read_facts(path)
+        except (ImageFileError, OSError, ValueError) as exc:
+            reason = exc.reason if isinstance(exc, ImageFileError) else str(exc)
+            print(f"{path}: unreadable: {reason}", file=err)
+            entries.append(reports.unreadable_entry(name, reason))
+            unusable += 1
+            continue
+        violations = check(loaded.pixels, facts, profile)
+        ok = passed(violations)
+        failed += not ok
+        entries.append(reports.file_entry(name, violations))
+        if ns.html:
+            thumbs[name] = reports.thumbnail(loaded.pixels, violations)
+        rules = ", ".join(f"{v.rule} ({v.severity})" for v in violations)
+        print(f"{path}: {'passed' if ok else 'FAILED'}{': ' + rules if rules else ''}", file=out)
+        if ns.fix and not ok:
+            fixed_count += _fix_one(path, loaded.pixels, facts, profile, violations, ns.output,
+                                    written, out, err)
+    report = reports.build_report(profile.name, entries)
+    try:
+        if ns.json:
+            reports.write_json(ns.json, report)
+        if ns.csv:
+            reports.write_csv(ns.csv, report)
+        if ns.html:
+            reports.write_html(ns.html, report, thumbs)
+    except (OutputError, OSError) as exc:
+        print(f"lightbox: cannot write the report ({exc})", file=err)
+        return 2
+    summary = f"{sum(e['passed'] for e in entries)} passed, {failed} failed"
+    if unusable:
+        summary += f", {unusable} unreadable"
+    if ns.fix:
+        summary += f", {fixed_count} fixed"
+    print(summary, file=out)
+    if unusable or not files:
+        return 2
+    return 1 if failed else 0
+
+
+def _inputs(inputs: list[Path], err: TextIO) -> tuple[list[Path], int]:
+    files: list[Path] = []
+    unusable = 0
+    for path in inputs:
+        try:
+            found = iter_image_files([path])
+        except ImageFileError as exc:
+            print(f"{exc}", file=err)
+            unusable += 1
+            continue
+        if not found and path.is_dir():
+            print(f"{path}: no images in this folder", file=err)
+            unusable += 1
+        files.extend(found)
+    return files, unusable
+
+
+def _prepare_outdir(outdir: Path, files: list[Path]) -> None:
+    if outdir.exists() and not outdir.is_dir():
+        raise UsageError(f"{outdir}: the output folder is a file")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{outdir}: cannot create the output folder ({exc.strerror})") from None
+
+
+def _fix_one(path: Path, pixels, facts, profile, violations, outdir: Path,  # noqa: ANN001
+             written: set[Path], out: TextIO, err: TextIO) -> int:
+    from plugins.compliance.checks import passed
+    from plugins.compliance.fixes import FixError, apply_fixes, verify
+
+    try:
+        fixed = apply_fixes(pixels, facts, profile, violations)
+    except FixError as exc:
+        print(f"{path}: cannot fix: {exc}", file=err)
+        return 0
+    target = outdir / f"{path.stem}{fixed.suffix}"
+    if target.exists() and target.resolve() == path.resolve():
+        print(f"{path}: not fixed: the fixed copy would overwrite the input", file=err)
+        return 0
+    if target.resolve() in written:
+        print(f"{path}: not fixed: {target.name} was already written for another input; "
+              "rename one of them", file=err)
+        return 0
+    remaining = verify(fixed, profile)
+    try:
+        with atomic_write(target) as handle:
+            handle.write(fixed.data)
+    except (OutputError, OSError) as exc:
+        print(f"{path}: cannot write the fixed copy ({exc})", file=err)
+        return 0
+    written.add(target.resolve())
+    still = [f"{v.rule} ({v.severity})" for v in remaining]
+    state = "passes" if passed(remaining) else "still fails"
+    detail = f"; still: {', '.join(still)}" if still else ""
+    print(f"  fixed -> {target} ({', '.join(fixed.applied) or 'nothing to change'}; "
+          f"{state}{detail})", file=out)
+    return 1
