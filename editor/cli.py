@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import TextIO
 
 from editor import cli_check, cli_labels, cli_train
-from editor.cli_common import UsageError
+from editor.cli_common import UsageError, gather_images, prepare_outdir
 from editor.model.atomic import OutputError
-from editor.model.imageio import ImageFileError, iter_image_files, load_image
+from editor.model.imageio import ImageFileError, load_image
 from editor.tasks.api import Request
 from editor.tasks.device import DEVICES, available_devices
 from editor.tasks.jobs import Job, JobState
@@ -132,26 +132,8 @@ def cmd_run(
         params = plugin.manifest.parse_cli(pairs)
     except ParamError as exc:
         raise UsageError(f"{plugin_id}: {exc}") from None
-    if outdir.exists() and not outdir.is_dir():
-        raise UsageError(f"{outdir}: the output folder is a file")
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"{outdir}: cannot create the output folder ({exc.strerror})") from None
-
-    files: list[Path] = []
-    failures = 0
-    for path in inputs:
-        try:
-            found = iter_image_files([path])
-        except ImageFileError as exc:
-            print(f"{exc}", file=err)
-            failures += 1
-            continue
-        if not found and path.is_dir():
-            print(f"{path}: no images in this folder", file=err)
-            failures += 1
-        files.extend(found)
+    prepare_outdir(outdir)
+    files, failures = gather_images(inputs, err)
 
     # no output may land on any input, not just the one being processed
     inputs = {f.resolve() for f in files}

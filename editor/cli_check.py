@@ -14,9 +14,9 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from editor.cli_common import UsageError
+from editor.cli_common import UsageError, gather_images, prepare_outdir
 from editor.model.atomic import OutputError, atomic_write
-from editor.model.imageio import ImageFileError, iter_image_files, load_image
+from editor.model.imageio import ImageFileError, load_image
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -47,9 +47,9 @@ def cmd_check(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         profile = load_profile(ns.profile)
     except ProfileError as exc:
         raise UsageError(str(exc)) from None
-    files, unusable = _inputs(ns.inputs, err)
+    files, unusable = gather_images(ns.inputs, err)
     if ns.fix:
-        _prepare_outdir(ns.output, files)
+        prepare_outdir(ns.output)
     entries, thumbs = [], {}
     written: set[Path] = set()  # fixed copies of this run: two inputs must not share one
     failed = fixed_count = 0
@@ -95,32 +95,6 @@ def cmd_check(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if unusable or not files:
         return 2
     return 1 if failed else 0
-
-
-def _inputs(inputs: list[Path], err: TextIO) -> tuple[list[Path], int]:
-    files: list[Path] = []
-    unusable = 0
-    for path in inputs:
-        try:
-            found = iter_image_files([path])
-        except ImageFileError as exc:
-            print(f"{exc}", file=err)
-            unusable += 1
-            continue
-        if not found and path.is_dir():
-            print(f"{path}: no images in this folder", file=err)
-            unusable += 1
-        files.extend(found)
-    return files, unusable
-
-
-def _prepare_outdir(outdir: Path, files: list[Path]) -> None:
-    if outdir.exists() and not outdir.is_dir():
-        raise UsageError(f"{outdir}: the output folder is a file")
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"{outdir}: cannot create the output folder ({exc.strerror})") from None
 
 
 def _fix_one(path: Path, pixels, facts, profile, violations, outdir: Path,  # noqa: ANN001

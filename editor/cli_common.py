@@ -2,6 +2,40 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TextIO
+
 
 class UsageError(Exception):
     """The command line itself is wrong (exit code 2)."""
+
+
+def gather_images(inputs: list[Path], err: TextIO) -> tuple[list[Path], int]:
+    """The image files named by ``inputs`` (folders searched recursively), and how many
+    inputs were unusable (each reported on ``err`` as ``path: reason``)."""
+    from editor.model.imageio import ImageFileError, iter_image_files
+
+    files: list[Path] = []
+    unusable = 0
+    for path in inputs:
+        try:
+            found = iter_image_files([path])
+        except ImageFileError as exc:
+            print(f"{exc}", file=err)
+            unusable += 1
+            continue
+        if not found and path.is_dir():
+            print(f"{path}: no images in this folder", file=err)
+            unusable += 1
+        files.extend(found)
+    return files, unusable
+
+
+def prepare_outdir(outdir: Path) -> None:
+    """Create the output folder, or raise UsageError saying why it cannot be used."""
+    if outdir.exists() and not outdir.is_dir():
+        raise UsageError(f"{outdir}: the output folder is a file")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{outdir}: cannot create the output folder ({exc.strerror})") from None
