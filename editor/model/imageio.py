@@ -142,6 +142,32 @@ def iter_image_files(inputs: Iterable[Path | str]) -> list[Path]:
     return list(dict.fromkeys(found))  # a file named twice is processed once
 
 
+def read_size(path: Path | str) -> tuple[int, int]:
+    """(width, height) of an image as the loader will deliver it (EXIF rotation applied),
+    from the header alone, no pixels decoded. Raises ``ImageFileError``."""
+    path = Path(path)
+    try:
+        if path.stat().st_size == 0:
+            raise ImageFileError(path, "the file is empty (0 bytes)")
+        with Image.open(path) as image:
+            width, height = image.size
+            if _orientation(image) in (5, 6, 7, 8):  # stored on its side
+                width, height = height, width
+    except UnidentifiedImageError:
+        raise ImageFileError(path, "not an image file Lightbox can read") from None
+    except PermissionError:
+        raise ImageFileError(path, "permission denied") from None
+    except FileNotFoundError:
+        raise ImageFileError(path, "no such file") from None
+    except _DECODE_ERRORS:
+        raise ImageFileError(path, "the image is damaged (its header cannot be read)") from None
+    if width < 1 or height < 1:
+        raise ImageFileError(path, "the image is damaged (its header gives no size)")
+    if width * height > MAX_PIXELS:
+        raise ImageFileError(path, _too_large((width, height)))
+    return width, height
+
+
 def save_image(
     path: Path | str,
     rgba: np.ndarray,

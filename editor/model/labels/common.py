@@ -15,22 +15,17 @@ Rules shared by every reader:
 from __future__ import annotations
 
 import math
-import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
-
-from editor.model.imageio import MAX_PIXELS, ImageFileError
+from editor.model.imageio import ImageFileError, read_size
 from editor.model.layers import Box
 
 #: a label file with many bad lines names the first few and counts the rest
 LINES_SHOWN = 3
 #: class-name files, in the order they are looked for
 NAME_FILES = ("classes.txt", "data.yaml", "data.yml", "dataset.yaml")
-_HEADER_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError,
-                  struct.error, Image.DecompressionBombError)
 
 
 @dataclass
@@ -70,31 +65,6 @@ class Labels:
 def class_list(classes: list[str], boxes: list[Box]) -> list[str]:
     """``classes`` followed by any box label not in it yet, in order of appearance."""
     return list(dict.fromkeys([*classes, *(b.label for b in boxes)]))
-
-
-def read_size(path: Path) -> tuple[int, int]:
-    """(width, height) of an image as the loader will deliver it (EXIF rotation applied),
-    from the header alone. Raises ``ImageFileError``."""
-    try:
-        if path.stat().st_size == 0:
-            raise ImageFileError(path, "the file is empty (0 bytes)")
-        with Image.open(path) as image:
-            width, height = image.size
-            if _orientation(image) in (5, 6, 7, 8):  # stored on its side
-                width, height = height, width
-    except UnidentifiedImageError:
-        raise ImageFileError(path, "not an image file Lightbox can read") from None
-    except PermissionError:
-        raise ImageFileError(path, "permission denied") from None
-    except FileNotFoundError:
-        raise ImageFileError(path, "no such file") from None
-    except _HEADER_ERRORS:
-        raise ImageFileError(path, "the image is damaged (its header cannot be read)") from None
-    if width < 1 or height < 1:
-        raise ImageFileError(path, "the image is damaged (its header gives no size)")
-    if width * height > MAX_PIXELS:
-        raise ImageFileError(path, f"image is {width}x{height} pixels, too large to train on")
-    return width, height
 
 
 def sized(path: Path, problems: list[Problem]) -> tuple[int, int] | None:
@@ -181,10 +151,3 @@ def head(path: Path, size: int = 1 << 16) -> bytes:
             return handle.read(size)
     except OSError:
         return b""
-
-
-def _orientation(image: Image.Image) -> int:
-    try:
-        return int(image.getexif().get(0x0112, 1))
-    except Exception:  # noqa: BLE001 - a damaged EXIF block just means "upright"
-        return 1
