@@ -6,11 +6,9 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QMouseEvent, QPainter, QPalette, QPen
 
-from editor.model.commands import SetSelection
+from editor.model.masks import CombineMode
 from editor.qt.tools.base import Tool, register
-
-#: widget pixels a press may move and still count as a click
-CLICK_SLOP = 3
+from editor.qt.tools.selecting import CLICK_SLOP, push_selection, selection_mode
 
 
 @register
@@ -18,7 +16,8 @@ class RectSelectTool(Tool):
     name = "rect_select"
     label = "Rectangle select"
     icon = "selection"
-    hint = "Rectangle select: drag to select; click or Esc deselects"
+    hint = ("Rectangle select: drag to select (Shift adds, Alt subtracts, both intersect); "
+            "click or Esc deselects")
     shortcut = "M"
     order = 10
 
@@ -27,6 +26,7 @@ class RectSelectTool(Tool):
         self._press = QPointF()
         self._start: QPointF | None = None  # image coordinates
         self._end: QPointF | None = None
+        self._mode: CombineMode = "replace"
 
     def press(self, event: QMouseEvent) -> bool:
         if self.canvas.document() is None:
@@ -34,6 +34,7 @@ class RectSelectTool(Tool):
         self._press = event.position()
         self._start = self.canvas.widget_to_image(event.position())
         self._end = None
+        self._mode = selection_mode(event.modifiers())
         return True
 
     def move(self, event: QMouseEvent) -> bool:
@@ -87,8 +88,9 @@ class RectSelectTool(Tool):
             y0 = max(0, min(doc.height, round(min(start.y(), end.y()))))
             y1 = max(0, min(doc.height, round(max(start.y(), end.y()))))
         if x1 <= x0 or y1 <= y0:
-            self.canvas.deselect()
+            if self._mode == "replace":  # a plain click deselects; a modified one does nothing
+                self.canvas.deselect()
             return
         mask = np.zeros((doc.height, doc.width), np.uint8)
         mask[y0:y1, x0:x1] = 255
-        doc.history.push(SetSelection(mask, self.canvas.tr("Select rectangle")))
+        push_selection(self.canvas, mask, self._mode, self.canvas.tr("Select rectangle"))

@@ -14,34 +14,14 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QMouseEvent, QPainter, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QCheckBox, QWidget
 
-from editor.model.commands import SetSelection
 from editor.model.compositor import composite
-from editor.model.masks import CombineMode, combine, ellipse_mask, magic_wand, polygon_mask
+from editor.model.masks import CombineMode, ellipse_mask, magic_wand, polygon_mask
 from editor.qt.tools.base import Tool, register
 from editor.qt.tools.brush import options_row, slider, tr
-from editor.qt.tools.select_rect import CLICK_SLOP
+from editor.qt.tools.selecting import CLICK_SLOP, push_selection, selection_mode
 
 if TYPE_CHECKING:
     from editor.qt.canvas import Canvas
-
-
-def selection_mode(modifiers: Qt.KeyboardModifier) -> CombineMode:
-    """Shift adds, Alt subtracts, Shift+Alt intersects; no modifier replaces."""
-    shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
-    alt = bool(modifiers & Qt.KeyboardModifier.AltModifier)
-    return "intersect" if shift and alt else "add" if shift else "subtract" if alt \
-        else "replace"
-
-
-def push_selection(canvas: Canvas, mask: np.ndarray, mode: CombineMode, text: str) -> None:
-    """Combine ``mask`` with the document's selection and push the result as one step."""
-    doc = canvas.document()
-    if doc is None:
-        return
-    result = combine(doc.selection, mask, mode)
-    if result is None and doc.selection is None:
-        return
-    doc.history.push(SetSelection(result, text if result is not None else tr("Deselect")))
 
 
 def _dashed(canvas: Canvas) -> QPen:
