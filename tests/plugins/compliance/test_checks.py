@@ -98,3 +98,16 @@ def test_future_thresholds_warn_ahead_of_their_date() -> None:
     size = [v for v in found if v.rule == "min_size" and v.message.startswith("From ")]
     assert len(size) == 1 and size[0].severity == "warning"
     assert "2027-01-31" in size[0].message and "500 x 500" in size[0].message
+
+
+def test_real_white_background_shots_raise_no_background_alarm(shared_data):
+    """The 41 grocery shots on white: pale products (garlic) must not read as background."""
+    from editor.model.imageio import load_image
+    from plugins.compliance import checks, facts, profiles
+
+    profile = profiles.load_profile("amazon-main")
+    alarms = []
+    for path in sorted((shared_data / "products-on-white").glob("*.jpg")):
+        found = checks.check(load_image(path).pixels, facts.read_facts(path), profile)
+        alarms += [path.name for v in found if v.rule == "background_white"]
+    assert alarms == []
