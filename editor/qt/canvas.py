@@ -14,12 +14,14 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
+    QColor,
     QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
+    QPen,
     QResizeEvent,
     QShowEvent,
     QTransform,
@@ -76,6 +78,7 @@ class Canvas(QAbstractScrollArea):
         self._masks: dict[str, Pyramid] = {}
         self._mask_view = "overlay"
         self._outline: list = []
+        self._highlight: Rect | None = None
         self._zoom = 1.0
         self._scroll = QPointF(0, 0)  # scaled-image coordinates at the viewport's top-left
         self._fitting = True  # keep fitting while the window resizes, until the user zooms
@@ -168,6 +171,16 @@ class Canvas(QAbstractScrollArea):
     def _march(self) -> None:
         self._ants_phase = (self._ants_phase + 1) % 8
         self.viewport().update()
+
+    # -- highlight --------------------------------------------------------------------
+    def set_highlight(self, rect: Rect | None) -> None:
+        """Outline ``rect`` (x0, y0, x1, y1 image pixels) with a dashed frame, e.g. the
+        region a panel points at; None removes it. The document is not changed."""
+        self._highlight = None if rect is None else tuple(int(v) for v in rect)
+        self.viewport().update()
+
+    def highlight(self) -> Rect | None:
+        return self._highlight
 
     # -- zoom and mapping -------------------------------------------------------------
     def zoom(self) -> float:
@@ -327,8 +340,21 @@ class Canvas(QAbstractScrollArea):
             painter.setTransform(self._transform())
             draw_marching_ants(painter, self._outline, self._ants_phase)
             painter.resetTransform()
+        if self._highlight is not None:
+            self._draw_highlight(painter)
         self._tools.paint(painter)
         painter.end()
+
+    def _draw_highlight(self, painter: QPainter) -> None:
+        x0, y0, x1, y1 = self._highlight
+        frame = QRectF(self.image_to_widget(QPointF(x0, y0)),
+                       self.image_to_widget(QPointF(x1, y1))).adjusted(-1, -1, 1, 1)
+        for colour, style in ((QColor(255, 255, 255), Qt.PenStyle.SolidLine),
+                              (QColor(230, 40, 120), Qt.PenStyle.DashLine)):
+            pen = QPen(colour, 2, style)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.drawRect(frame)
 
     def _draw_pyramid(self, painter: QPainter, pyramid: Pyramid, visible: QRectF) -> None:
         """Draw the part of ``pyramid`` under ``visible`` (widget rect) from the best level."""
