@@ -27,6 +27,8 @@ class TrainingTask(ABC):
     #: the validation metric that decides the best epoch and early stopping
     primary_metric: str = "loss"
     higher_is_better: bool = False
+    #: for the model card: the terms of what went into the weights (pretrained parts too)
+    licence: str = "trained by the user on their own data"
 
     def __init__(self, params: dict[str, Any]) -> None:
         self.params = params

@@ -232,6 +232,7 @@ class Trainer:
             best_epoch=state["best_epoch"] or state["epoch"],
             config=self.task.config(),
             params=dict(self.params),
+            licence=self.task.licence,
         )
         save_model(self.output, weights, card)
         self.checkpoint.unlink(missing_ok=True)  # finished: the model itself is the result

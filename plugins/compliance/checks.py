@@ -16,7 +16,7 @@ import numpy as np
 from plugins.compliance import measure
 from plugins.compliance.facts import FileFacts
 from plugins.compliance.product import Frame, analyse
-from plugins.compliance.profiles import Profile, Rule
+from plugins.compliance.profiles import LEARNED_PREFIX, Profile, Rule
 from plugins.compliance.text import TextBox, TextDetectorUnavailable, detect_text
 
 #: which fix cures which rule (None: needs a reshoot or manual work)
@@ -94,7 +94,7 @@ def check(image: np.ndarray, facts: FileFacts, profile: Profile,
         inspection = inspect(image, mask, text=wants_text)
     found: list[Violation] = []
     for rule in profile.rules.values():
-        measure_rule = RULES[rule.id]
+        measure_rule = _learned if rule.id.startswith(LEARNED_PREFIX) else RULES[rule.id]
         found.extend(measure_rule(rule, rule.params, facts, inspection))
         if rule.upcoming and rule.upcoming_date and rule.upcoming_date > today:
             later = {**rule.params, **rule.upcoming}
@@ -193,6 +193,23 @@ def _transparency(rule: Rule, _: dict, __: FileFacts, ins: Inspection) -> list[V
     box = measure.box_of(clear)
     return _v(rule, f"{clear.mean():.0%} of the photo is transparent; marketplaces may show "
                     "it black. Flatten it onto white.", box)
+
+
+def _learned(rule: Rule, p: dict, _: FileFacts, ins: Inspection) -> list[Violation]:
+    """A ``learned_<name>`` rule: the reject score of a model trained by the photo_rule
+    plugin. A model that cannot be used is reported as a warning, so a batch goes on."""
+    from editor.training.backbones import WeightsUnavailable
+    from editor.training.store import ModelError
+    from plugins.photo_rule.model import load_rule
+
+    try:
+        score = load_rule(p["model"]).score(ins.image)
+    except (ModelError, WeightsUnavailable) as exc:
+        return [Violation(rule.id, "warning", f"The learned rule could not run: {exc}")]
+    if score >= float(p.get("threshold", 0.5)):
+        return [Violation(rule.id, rule.severity,
+                          f"Looks like photos you marked as rejected (score {score:.2f})")]
+    return []
 
 
 RULES: dict[str, Measure] = {

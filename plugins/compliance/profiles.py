@@ -7,6 +7,11 @@ a child's rule table overrides the parent's keys one by one, and ``enabled = fal
 the rule. A rule may carry ``next = {effective = 2027-01-31, ...}``: thresholds that replace
 the current ones from that date (before it, breaking them is reported as a warning).
 
+A *learned* rule, ``[rules.learned_<name>]``, runs a model trained by the ``photo_rule``
+plugin on a merchant's ``ok/`` and ``reject/`` photos: ``model`` is its file (relative paths
+are taken from the profile's folder) and ``threshold`` the reject score (0..1, default 0.5)
+from which the photo is reported.
+
 Every problem raises :class:`ProfileError` naming the file, the line and the key.
 """
 
@@ -45,6 +50,9 @@ RULE_KEYS: dict[str, dict[str, Any]] = {
     "collage": {"min_views": int},
     "blur": {"min_sharpness": NUM},
 }
+#: rule ids starting with this run a learned model (see the module docstring)
+LEARNED_PREFIX = "learned_"
+LEARNED_KEYS: dict[str, Any] = {"model": str, "threshold": NUM}
 TOP_KEYS = {"name", "title", "marketplace", "reviewed", "inherits", "description", "rules"}
 
 
@@ -148,23 +156,29 @@ def _build(text: str, path: Path, today: dt.date, chain: tuple[Path, ...]) -> Pr
         base = _load(parent_path, today, (*chain, path.resolve()))
         raw = {rid: _raw(rule) for rid, rule in base.rules.items()}
     for rule_id, table in rules_data.items():
-        if rule_id not in RULE_KEYS:
+        if _keys(rule_id) is None:
             raise where.error(f"rules.{rule_id}", None,
-                              f"unknown rule {rule_id!r} (known: {', '.join(RULE_KEYS)})")
+                              f"unknown rule {rule_id!r} (known: {', '.join(RULE_KEYS)}, "
+                              f"{LEARNED_PREFIX}<name>)")
         if not isinstance(table, dict):
             raise where.error(None, f"rules.{rule_id}", "must be a table")
         _validate(where, rule_id, table)
+        if rule_id.startswith(LEARNED_PREFIX) and "model" in table:
+            table = {**table, "model": str(path.parent / Path(table["model"]).expanduser())}
         raw[rule_id] = {**raw.get(rule_id, {}), **table}
+        if rule_id.startswith(LEARNED_PREFIX) and "model" not in raw[rule_id]:
+            raise where.error(f"rules.{rule_id}", None, "a learned rule needs model = \"...\"")
     rules = {rid: _rule(rid, table, today) for rid, table in raw.items()
              if table.get("enabled", True)}
     ordered = {rid: rules[rid] for rid in RULE_KEYS if rid in rules}
+    ordered.update({rid: rule for rid, rule in rules.items() if rid.startswith(LEARNED_PREFIX)})
     name = data.get("name", path.stem)
     return Profile(str(name), str(data.get("title", name)), ordered, path,
                    str(data.get("marketplace", "")))
 
 
 def _validate(where: _Locator, rule_id: str, table: dict[str, Any]) -> None:
-    allowed = {**COMMON_KEYS, **RULE_KEYS[rule_id]}
+    allowed = {**COMMON_KEYS, **(_keys(rule_id) or {})}
     section = f"rules.{rule_id}"
     for key, value in table.items():
         if key not in allowed:
@@ -186,8 +200,17 @@ def _validate(where: _Locator, rule_id: str, table: dict[str, Any]) -> None:
             _validate(where, rule_id, {k: v for k, v in value.items() if k != "effective"})
         if key == "ratio" and not re.fullmatch(r"\s*\d+(\.\d+)?\s*:\s*\d+(\.\d+)?\s*", value):
             raise where.error(section, key, f"must look like \"1:1\" or \"1:1.44\", got {value!r}")
+        if key == "threshold" and not 0 <= value <= 1:
+            raise where.error(section, key, f"must be a score from 0 to 1, got {value!r}")
         if key == "mode" and value not in ("longest_side", "area"):
             raise where.error(section, key, "must be \"longest_side\" or \"area\"")
+
+
+def _keys(rule_id: str) -> dict[str, Any] | None:
+    """The threshold keys a rule id accepts, or None for an unknown rule."""
+    if rule_id.startswith(LEARNED_PREFIX) and len(rule_id) > len(LEARNED_PREFIX):
+        return LEARNED_KEYS
+    return RULE_KEYS.get(rule_id)
 
 
 def _rule(rule_id: str, table: dict[str, Any], today: dt.date) -> Rule:
