@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
-from editor.tasks.apply import plan_request, result_command
+from editor.tasks.apply import plan_request, report_summary, result_command
 from editor.tasks.jobs import Job, JobState
 
 if TYPE_CHECKING:
@@ -242,7 +242,10 @@ class JobController(QObject):
                 raise ValueError(self.tr("the image was cropped, resized, rotated or flipped "
                                          "while the job ran; run it again"))
             command = result_command(doc, job.result, pending.placement, source, text=text)
-            doc.history.push(command)
+            if command is not None:
+                doc.history.push(command)
+            elif job.result.report:  # a report only: say what it found
+                job.summary = report_summary(job.result.report)
         except Exception as exc:  # a result that does not fit is the job's failure
             job.state = JobState.FAILED
             job.error = self.tr("Could not add the result: {error}").format(error=exc)

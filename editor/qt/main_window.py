@@ -478,6 +478,8 @@ class MainWindow(QMainWindow):
     def _job_finished(self, job: Any) -> None:
         if job.state == JobState.FAILED:
             self.notifications.show_message(f"{job.title}: {job.error}", "error", job.details)
+        elif job.state == JobState.DONE and job.summary:
+            self.notifications.show_message(f"{job.title}: {job.summary}", "info")
 
     # -- window events ------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API

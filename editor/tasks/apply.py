@@ -102,12 +102,24 @@ def result_command(
     placement: Placement,
     source: dict[str, Any],
     text: str | None = None,
-) -> Command:
-    """One undoable command adding every output layer of ``result`` to ``doc``."""
+) -> Command | None:
+    """One undoable command adding every output layer of ``result`` to ``doc``; None when
+    the result is only a report (a check or a classifier changes nothing)."""
     if not result.layers:
-        raise PluginError("the plugin produced no layers")
+        return None
     commands = [AddLayer(_to_layer(doc, out, placement, source)) for out in result.layers]
     return Macro(text or f"Run {source.get('name') or source.get('plugin', 'plugin')}", commands)
+
+
+def report_summary(report: dict[str, Any], limit: int = 6) -> str:
+    """A one-line reading of a plugin's report for a notification: its plain values."""
+    parts = []
+    for key, value in report.items():
+        if isinstance(value, float):
+            parts.append(f"{key} {value:.3g}")
+        elif isinstance(value, str | int | bool):
+            parts.append(f"{key} {value}")
+    return ", ".join(parts[:limit])
 
 
 def _to_layer(doc: Document, out: Any, place: Placement, source: dict[str, Any]) -> Layer:

@@ -70,6 +70,8 @@ class Job:
         self.state = JobState.QUEUED
         self.progress = 0.0
         self.message = ""
+        #: for a result that is only a report (a check, a classifier): what it found
+        self.summary = ""
         self.device = ""
         self.device_reason = ""
         self.error = ""

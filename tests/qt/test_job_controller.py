@@ -186,3 +186,17 @@ def test_a_finished_job_lets_go_of_its_pixels(qtbot, controller, registry, doc):
     assert job.state is JobState.DONE
     assert job.request is None and job.result is None
     assert doc.layers[-1].name == "Inverted"
+
+
+def test_a_report_only_plugin_adds_no_layer_and_says_what_it_found(qtbot, controller,
+                                                                   fake_plugins, doc):
+    (fake_plugins / "lightbox_fake_plugin" / "task.py").write_text(
+        "from editor.tasks.api import Result\n\n"
+        "def run(request, ctx):\n"
+        "    return Result([], report={'label': 'reject', 'score': 0.91})\n"
+    )
+    job = controller.submit(doc, Registry.discover().get("fake"), {})
+    wait_finished(qtbot, controller, job)
+    assert job.state is JobState.DONE
+    assert job.summary == "label reject, score 0.91"
+    assert [layer.name for layer in doc.layers] == ["Photo"] and not doc.history.can_redo

@@ -76,3 +76,13 @@ def test_a_result_of_the_wrong_size_is_refused_clearly(doc, fake_plugins):
     big = Result([OutputLayer("raster", "Big", np.zeros((200, 400, 4), np.uint8))])
     with pytest.raises(PluginError, match="400x200 raster for a 200x100 image"):
         result_command(doc, big, place, {})
+
+
+def test_a_report_only_result_changes_nothing_and_reads_as_a_line(doc, fake_plugins):
+    from editor.tasks.apply import report_summary
+
+    manifest = Registry.discover().get("fake").manifest
+    _, place = build_request(doc, manifest, {})
+    result = Result([], report={"label": "reject", "score": 0.8731, "extra": [1, 2]})
+    assert result_command(doc, result, place, {}) is None
+    assert report_summary(result.report) == "label reject, score 0.873"

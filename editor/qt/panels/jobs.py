@@ -93,7 +93,8 @@ class JobRow(QFrame):
         if state is JobState.RUNNING:
             self.message.setText(job.message)
         elif state is JobState.DONE:
-            self.message.setText(self.tr("Done in {seconds:.1f} s").format(seconds=job.elapsed))
+            done = self.tr("Done in {seconds:.1f} s").format(seconds=job.elapsed)
+            self.message.setText(f"{done}: {job.summary}" if job.summary else done)
         else:
             self.message.setText(self.state_text(state))
         if job.device:
