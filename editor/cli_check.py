@@ -52,6 +52,7 @@ def cmd_check(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         prepare_outdir(ns.output)
     entries, thumbs = [], {}
     written: set[Path] = set()  # fixed copies of this run: two inputs must not share one
+    inputs = {f.resolve() for f in files}  # no fixed copy may replace any input of the run
     failed = fixed_count = 0
     for path in files:
         name = str(path)
@@ -74,7 +75,7 @@ def cmd_check(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"{path}: {'passed' if ok else 'FAILED'}{': ' + rules if rules else ''}", file=out)
         if ns.fix and not ok:
             fixed_count += _fix_one(path, loaded.pixels, facts, profile, violations, ns.output,
-                                    written, out, err)
+                                    written, out, err, inputs)
     report = reports.build_report(profile.name, entries)
     try:
         if ns.json:
@@ -98,7 +99,8 @@ def cmd_check(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _fix_one(path: Path, pixels, facts, profile, violations, outdir: Path,  # noqa: ANN001
-             written: set[Path], out: TextIO, err: TextIO) -> int:
+             written: set[Path], out: TextIO, err: TextIO,
+             inputs: frozenset[Path] | set[Path] = frozenset()) -> int:
     from plugins.compliance.checks import passed
     from plugins.compliance.fixes import FixError, apply_fixes, verify
 
@@ -108,8 +110,9 @@ def _fix_one(path: Path, pixels, facts, profile, violations, outdir: Path,  # no
         print(f"{path}: cannot fix: {exc}", file=err)
         return 0
     target = outdir / f"{path.stem}{fixed.suffix}"
-    if target.exists() and target.resolve() == path.resolve():
-        print(f"{path}: not fixed: the fixed copy would overwrite the input", file=err)
+    if target.resolve() in inputs or target.resolve() == path.resolve():
+        print(f"{path}: not fixed: the fixed copy {target.name} would overwrite an input",
+              file=err)
         return 0
     if target.resolve() in written:
         print(f"{path}: not fixed: {target.name} was already written for another input; "

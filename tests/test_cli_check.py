@@ -114,7 +114,20 @@ def test_fix_into_the_input_folder_is_refused_per_file(shots, tmp_path, capsys) 
     original = grey.read_bytes()
     run_cli(grey, "--profile", "amazon-main", "--fix", "-o", tmp_path)
     assert grey.read_bytes() == original
-    assert "would overwrite the input" in capsys.readouterr().err
+    assert "would overwrite an input" in capsys.readouterr().err
+
+
+def test_a_fixed_copy_never_replaces_another_input_of_the_run(shots, tmp_path, capsys) -> None:
+    from PIL import Image
+
+    grey = tmp_path / "p.webp"
+    Image.open(shots / "grey.jpg").save(grey)  # fixing converts it to p.jpg...
+    other = tmp_path / "p.jpg"
+    other.write_bytes((shots / "good.jpg").read_bytes())  # ...the name of another input
+    original = other.read_bytes()
+    run_cli(grey, other, "--profile", "amazon-main", "--fix", "-o", tmp_path)
+    assert other.read_bytes() == original
+    assert "would overwrite an input" in capsys.readouterr().err
 
 
 def test_fix_needs_an_output_folder(shots, capsys) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QCloseEvent, QColor, QDragEnterEvent, QDropEvent, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -514,6 +514,9 @@ class MainWindow(QMainWindow):
             return
         self.save_layout()
         self.jobs.shutdown()
+        # features' background work (label auto-saves, checks) runs on the global pool:
+        # let it finish so a last auto-save is not lost
+        QThreadPool.globalInstance().waitForDone(10_000)
         event.accept()
 
 

@@ -272,7 +272,7 @@ class BoxTool(Tool):
 
     def _dragged(self, drag: _Drag, layer: BoxLayer) -> dict[int, Box]:
         """The selected boxes as the drag leaves them, by index (empty: nothing changes)."""
-        width, height = layer.size
+        width, height = self.canvas.document().size  # the image's bounds, as when drawing
         dx, dy = drag.end.x() - drag.start.x(), drag.end.y() - drag.start.y()
         chosen = {i: layer.boxes[i] for i in self.selected if i < len(layer.boxes)}
         if not chosen:
