@@ -13,12 +13,16 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QMouseEvent, QPainter, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QCheckBox, QWidget
+from superqt.utils import create_worker
 
 from editor.model.compositor import composite
 from editor.model.masks import CombineMode, ellipse_mask, magic_wand, polygon_mask
 from editor.qt.tools.base import Tool, register
 from editor.qt.tools.brush import options_row, slider, tr
 from editor.qt.tools.selecting import CLICK_SLOP, push_selection, selection_mode
+
+#: documents up to this many pixels run the wand at once; larger ones on a worker thread
+SYNC_PIXELS = 2_000_000
 
 if TYPE_CHECKING:
     from editor.qt.canvas import Canvas
@@ -199,7 +203,24 @@ class MagicWandTool(Tool):
             if mode == "replace":
                 self.canvas.deselect()
             return True
-        image = composite(doc.layers, doc.size)
-        mask = magic_wand(image, (x, y), self.tolerance, contiguous=self.contiguous)
-        push_selection(self.canvas, mask, mode, tr("Magic wand"))
+        tolerance, contiguous = self.tolerance, self.contiguous
+        if doc.width * doc.height <= SYNC_PIXELS:
+            image = composite(doc.layers, doc.size)
+            mask = magic_wand(image, (x, y), tolerance, contiguous=contiguous)
+            push_selection(self.canvas, mask, mode, tr("Magic wand"))
+            return True
+        # a large photo: composite and flood on a worker, from a copy of the layers
+        snapshot, version, canvas = doc.snapshot(), doc.history.version, self.canvas
+
+        def work() -> np.ndarray:
+            image = composite(snapshot.layers, snapshot.size)
+            return magic_wand(image, (x, y), tolerance, contiguous=contiguous)
+
+        def done(mask: np.ndarray) -> None:
+            if canvas.document() is doc and doc.history.version == version:
+                push_selection(canvas, mask, mode, tr("Magic wand"))
+
+        worker = create_worker(work, _start_thread=False)
+        worker.returned.connect(done)
+        worker.start()
         return True

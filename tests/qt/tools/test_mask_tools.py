@@ -248,3 +248,25 @@ def test_each_tool_offers_options_and_a_shortcut(canvas):
     keys = {canvas.tool_instance(n).shortcut for n in
             ("brush", "eraser", "fill", "ellipse_select", "lasso_select", "magic_wand")}
     assert len(keys) == 6
+
+
+def test_the_magic_wand_on_a_large_photo_works_off_the_ui_thread(qtbot, monkeypatch):
+    from editor.qt.tools import select_shapes
+
+    monkeypatch.setattr(select_shapes, "SYNC_PIXELS", 100)  # treat this photo as large
+    pixels = np.zeros((60, 80, 4), np.uint8)
+    pixels[..., 3] = 255
+    pixels[10:30, 10:40, :3] = 200
+    doc = Document(80, 60)
+    doc.history.push(AddLayer(RasterLayer("p", pixels)))
+    canvas = Canvas()
+    qtbot.addWidget(canvas)
+    canvas.set_document(doc)
+    canvas.resize(300, 240)
+    canvas.show()
+    canvas.actual_size()
+    canvas.set_tool("magic_wand")
+    point = canvas.image_to_widget(QPointF(20, 20)).toPoint()
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    qtbot.waitUntil(lambda: doc.selection is not None, timeout=10000)
+    assert doc.selection[20, 20] == 255 and doc.selection[50, 70] == 0
