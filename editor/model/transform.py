@@ -446,15 +446,26 @@ class TransformDocument(Command):
         self._layers: list[Layer] = []
         self._old: tuple[Size, list[LayerData], np.ndarray | None] | None = None
         self._new: tuple[Size, list[LayerData], np.ndarray | None] | None = None
+        self._swapped = 0  # redo count: a prepared result is checked before its first use
+
+    def prepare(self, layers: list[Layer], size: Size, selection: np.ndarray | None) -> None:
+        """Compute the transformed data ahead of time from the document's current layers
+        (it only reads them), e.g. on a worker thread; :meth:`redo` then only swaps."""
+        self._layers = list(layers)
+        self._old = (size, [layer_data(layer) for layer in self._layers], selection)
+        stack = transform_stack(self.transform, self._layers, size, selection)
+        self._new = (stack.size, stack.data, stack.selection)
 
     def redo(self, doc: Document) -> None:
-        if self._new is None:
-            self._layers = list(doc.layers)
-            self._old = (doc.size, [layer_data(layer) for layer in self._layers],
-                         doc.selection)
-            stack = transform_stack(self.transform, self._layers, doc.size, doc.selection)
-            self._new = (stack.size, stack.data, stack.selection)
+        if self._new is None or (self._swapped == 0 and not self._prepared_for(doc)):
+            self.prepare(doc.layers, doc.size, doc.selection)
         self._swap(doc, self._new)
+        self._swapped += 1
+
+    def _prepared_for(self, doc: Document) -> bool:
+        """Was :meth:`prepare` given exactly this document's layers and size?"""
+        return self._old is not None and self._old[0] == doc.size and \
+            [id(layer) for layer in self._layers] == [id(layer) for layer in doc.layers]
 
     def undo(self, doc: Document) -> None:
         assert self._old is not None

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
 
-from editor.model.commands import AddLayer, SetSelection
+from editor.model.commands import AddLayer, SetLayerProperties, SetSelection
 from editor.model.document import Document
 from editor.model.layers import RasterLayer
 from editor.model.transform import CanvasSize, Resize, Straighten
@@ -156,3 +156,31 @@ def test_straighten_dialog(qtbot):
     dialog.angle.setValue(-2.5)
     dialog.crop.setChecked(False)
     assert dialog.transform() == Straighten(-2.5, crop=False)
+
+
+def test_a_large_photo_is_transformed_on_a_worker_and_lands_as_one_step(qtbot, window,
+                                                                      monkeypatch):
+    from editor.qt.features import transforms as transforms_feature
+
+    monkeypatch.setattr(transforms_feature, "SYNC_PIXELS", 10)  # treat the photo as large
+    doc = window.document
+    steps = len(doc.history.texts)
+    _action(window, "Rotate 90° Clockwise").trigger()
+    assert doc.size == (80, 60)  # not yet: the worker is computing
+    qtbot.waitUntil(lambda: doc.size == (60, 80), timeout=10000)
+    assert len(doc.history.texts) == steps + 1
+    doc.history.undo()
+    assert doc.size == (80, 60) and doc.layers[0].pixels[0, 0, 0] == 255
+
+
+def test_a_large_transform_is_dropped_if_the_photo_changed_meanwhile(qtbot, window,
+                                                                    monkeypatch):
+    from editor.qt.features import transforms as transforms_feature
+
+    monkeypatch.setattr(transforms_feature, "SYNC_PIXELS", 10)
+    doc = window.document
+    _action(window, "Rotate 90° Clockwise").trigger()
+    doc.history.push(SetLayerProperties(doc.layers[0], name="renamed"))  # an edit meanwhile
+    qtbot.waitUntil(lambda: any("not applied" in text
+                                for _, text in window.notifications.messages()), timeout=10000)
+    assert doc.size == (80, 60)

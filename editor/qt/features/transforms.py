@@ -4,7 +4,7 @@ the crop tool's aspect presets. Each transform is one undo step (TransformDocume
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
+from superqt.utils import create_worker
 
 from editor.model.transform import (
     ASPECT_PRESETS,
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
     from editor.qt.main_window import MainWindow
 
 RGBA = tuple[int, int, int, int]
+#: documents up to this many pixels are transformed at once; larger ones on a worker thread
+SYNC_PIXELS = 4_000_000
 
 
 def tr(text: str) -> str:
@@ -224,6 +227,7 @@ class TransformsFeature(Feature):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._doc: Document | None = None
+        self._workers: set[Any] = set()
         self.menu = window.menu(tr("&Image"))
         make = self._action
         self.crop_selection = make(tr("&Crop to Selection"), self.crop_to_selection,
@@ -287,11 +291,37 @@ class TransformsFeature(Feature):
         doc = self._doc
         if doc is None:
             return
-        try:
-            doc.history.push(TransformDocument(transform, text))
-        except (ValueError, MemoryError) as exc:
+        command = TransformDocument(transform, text)
+        if doc.width * doc.height <= SYNC_PIXELS:
+            self._push(doc, command, doc.history.version)
+            return
+        # a large photo: compute on a worker (it only reads the layers), push when done
+        version, layers, size, selection = (doc.history.version, list(doc.layers), doc.size,
+                                            doc.selection)
+        self.window.statusBar().showMessage(tr("{step}…").format(step=text))
+        worker = create_worker(command.prepare, layers, size, selection, _start_thread=False)
+        worker.returned.connect(lambda _: self._push(doc, command, version))
+        worker.errored.connect(lambda exc: self._failed(text, exc))
+        self._workers.add(worker)
+        worker.finished.connect(lambda: self._workers.discard(worker))
+        worker.start()
+
+    def _push(self, doc: Document, command: TransformDocument, version: int) -> None:
+        self.window.statusBar().clearMessage()
+        if doc is not self._doc or doc.history.version != version:
             self.window.notifications.show_message(
-                tr("{step} failed: {error}").format(step=text, error=exc), "error")
+                tr("{step} was not applied: the image changed meanwhile; try again").format(
+                    step=command.text), "warning")
+            return
+        try:
+            doc.history.push(command)
+        except (ValueError, MemoryError) as exc:
+            self._failed(command.text, exc)
+
+    def _failed(self, text: str, exc: BaseException) -> None:
+        self.window.statusBar().clearMessage()
+        self.window.notifications.show_message(
+            tr("{step} failed: {error}").format(step=text, error=exc), "error")
 
     def crop_to_selection(self) -> None:
         """Crop to the bounding box of the selection."""
