@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         }
         self._build_menus()
         self.features = [cls(self) for cls in feature_classes()]
+        self._tabify_feature_docks()
         self._build_status_bar()
         self._connect()
         self.resize(1280, 800)
@@ -113,6 +114,20 @@ class MainWindow(QMainWindow):
         self.docks[key] = dock
         self._view_menu.addAction(dock.toggleViewAction())
         return dock
+
+    def _tabify_feature_docks(self) -> None:
+        """Features' docks share one tabbed stack per side by default (a saved layout
+        restored afterwards wins), so the right column does not shrink to slivers."""
+        own = {"layers", "history", "plugins", "jobs"}
+        first: dict[Qt.DockWidgetArea, QDockWidget] = {}
+        for key, dock in self.docks.items():
+            if key in own:
+                continue
+            area = self.dockWidgetArea(dock)
+            if area in first:
+                self.tabifyDockWidget(first[area], dock)
+            else:
+                first[area] = dock
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -85,6 +85,10 @@ class CompliancePanel(QWidget):
         header.setSectionResizeMode(MESSAGE_COLUMN, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(RULE_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(FIX_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+        # the dock is narrow: the message gets the width (the rule id is in the tooltip), and
+        # rows re-wrap when the column changes width
+        self.list.setColumnHidden(RULE_COLUMN, True)
+        header.sectionResized.connect(lambda *_: self.list.doItemsLayout())
         self.list.itemSelectionChanged.connect(
             lambda: self.violation_selected.emit(self.selected()))
         self.fix_all_button = QPushButton(self.tr("Fix All"))
@@ -189,7 +193,8 @@ class CompliancePanel(QWidget):
             item.setData(MESSAGE_COLUMN, _VIOLATION_ROLE, violation)
             item.setIcon(MESSAGE_COLUMN, item_icon(
                 _SEVERITY_ICONS.get(violation.severity, "information-outline")))
-            item.setToolTip(MESSAGE_COLUMN, f"{violation.severity}: {violation.message}")
+            item.setToolTip(MESSAGE_COLUMN, f"{violation.rule} ({violation.severity}): "
+                                            f"{violation.message}")
             self.list.addTopLevelItem(item)
             if violation.fix:
                 self.list.setItemWidget(item, FIX_COLUMN, self._fix_button(violation))
