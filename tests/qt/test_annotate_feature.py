@@ -99,3 +99,31 @@ def test_a_bad_label_line_is_reported_and_the_rest_loads(qtbot, window, shop):
     assert len(label_layer(window.document).boxes) == 1
     warnings = [text for level, text in window.notifications.messages() if level == "warning"]
     assert any("a.txt line 2: class id 9 is out of range" in text for text in warnings)
+
+
+def test_renaming_and_deleting_a_class_undo_as_one_step_each(window):
+    import numpy as np
+
+    from editor.model.commands import AddLayer
+    from editor.model.document import Document
+    from editor.model.layers import RasterLayer
+
+    doc = Document(80, 60)
+    doc.history.push(AddLayer(RasterLayer("photo", np.zeros((60, 80, 4), np.uint8))))
+    boxes = [Box(1, 1, 20, 20, "cup"), Box(30, 30, 50, 50, "bottle")]
+    doc.history.push(AddLayer(BoxLayer("Labels", boxes, doc.size)))
+    window.load_document(doc, [])
+    feature = annotate(window)
+    feature.session.set_classes(["cup", "bottle"])
+    feature.ask_text = lambda *args: "mug"
+    feature.rename_class("cup")
+    assert feature.session.classes == ["mug", "bottle"]
+    assert [b.label for b in label_layer(doc).boxes] == ["mug", "bottle"]
+    feature.ask_yes = lambda *args: True
+    feature.delete_class("bottle")
+    assert feature.session.classes == ["mug"] and len(label_layer(doc).boxes) == 1
+    doc.history.undo()
+    assert feature.session.classes == ["mug", "bottle"] and len(label_layer(doc).boxes) == 2
+    doc.history.undo()
+    assert feature.session.classes == ["cup", "bottle"]
+    assert [b.label for b in label_layer(doc).boxes] == ["cup", "bottle"]

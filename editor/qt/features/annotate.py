@@ -19,9 +19,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from superqt.utils import create_worker
 
-from editor.model.commands import AddLayer, SetBoxes
+from editor.model.commands import AddLayer, Macro, SetBoxes
 from editor.model.document import Document
 from editor.model.files import open_document
+from editor.model.history import Command
 from editor.model.imageio import iter_image_files
 from editor.model.labels import convert
 from editor.model.labels.common import Problem
@@ -75,6 +76,24 @@ def _open_with_labels(folder: AnnotationFolder, index: int, save: _Save | None,
     doc.history.push(AddLayer(BoxLayer(layer_name, boxes, doc.size)))
     doc.history.clear()  # opening an image with its labels is not an undoable step
     return doc, notices, classes, problems
+
+
+class _SetClassList(Command):
+    """The session's class list as part of an undo step (rename and delete change it)."""
+
+    def __init__(self, session: BoxSession, classes: list[str]) -> None:
+        self.session = session
+        self.new = list(classes)
+        self.old: list[str] | None = None
+
+    def redo(self, doc: Document | None) -> None:
+        if self.old is None:
+            self.old = list(self.session.classes)
+        self.session.set_classes(self.new)
+
+    def undo(self, doc: Document | None) -> None:
+        assert self.old is not None
+        self.session.set_classes(self.old)
 
 
 @feature
@@ -169,11 +188,12 @@ class AnnotateFeature(Feature):
         new = self.ask_text(self.window.tr("Rename Class"), self.window.tr("New name:"), old)
         if not new or new == old:
             return
-        self.session.set_classes([new if c == old else c for c in self.session.classes])
-        if self.session.current == old:
-            self.session.set_current(new)
-        self._relabel(lambda b: Box(b.x0, b.y0, b.x1, b.y1, new, b.score) if b.label == old
+        current = self.session.current
+        self._relabel([new if c == old else c for c in self.session.classes],
+                      lambda b: Box(b.x0, b.y0, b.x1, b.y1, new, b.score) if b.label == old
                       else b, self.window.tr("Rename class “{name}”").format(name=old))
+        if current == old:
+            self.session.set_current(new)
 
     def delete_class(self, name: str) -> None:
         layer = label_layer(self._doc)
@@ -182,17 +202,22 @@ class AnnotateFeature(Feature):
                 "Delete the class “{name}” and its {count} boxes on this image?").format(
                 name=name, count=used)):
             return
-        self.session.set_classes([c for c in self.session.classes if c != name])
-        self._relabel(lambda b: None if b.label == name else b,
+        self._relabel([c for c in self.session.classes if c != name],
+                      lambda b: None if b.label == name else b,
                       self.window.tr("Delete class “{name}”").format(name=name))
 
-    def _relabel(self, change, text: str) -> None:
+    def _relabel(self, classes: list[str], change, text: str) -> None:
+        """Change the class list and the boxes that use it as ONE undo step."""
+        steps: list[Command] = [_SetClassList(self.session, classes)]
         layer = label_layer(self._doc)
-        if layer is None:
-            return
-        boxes = [new for b in layer.boxes if (new := change(b)) is not None]
-        if boxes != layer.boxes:
-            self._doc.history.push(SetBoxes(layer, boxes, text))
+        if layer is not None:
+            boxes = [new for b in layer.boxes if (new := change(b)) is not None]
+            if boxes != layer.boxes:
+                steps.append(SetBoxes(layer, boxes, text))
+        if self._doc is None:
+            steps[0].redo(None)  # no document, no history: just the list
+        else:
+            self._doc.history.push(Macro(text, steps))
 
     # -- import / export -------------------------------------------------------------------
     def import_labels(self) -> None:
