@@ -13,6 +13,7 @@ Coordinates are image pixels with integer pixel edges: pixel ``(c, r)`` covers
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -101,7 +102,7 @@ def padded_size_for_aspect(size: Size, ratio: tuple[float, float]) -> Size:
 # -- transforms ----------------------------------------------------------------------------
 
 
-class Transform:
+class Transform(ABC):
     """Maps a ``size`` document's layer data to the :meth:`output_size` document."""
 
     #: untranslated history text
@@ -110,17 +111,17 @@ class Transform:
     def output_size(self, size: Size) -> Size:
         return size
 
+    @abstractmethod
     def pixels(self, rgba: np.ndarray, *, bottom: bool = False) -> np.ndarray:
         """New RGBA pixels; ``bottom``: this is the lowest raster layer (the photo)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def mask(self, mask: np.ndarray) -> np.ndarray:
         """New mask (or selection); areas that were outside the image become 0."""
-        raise NotImplementedError
 
+    @abstractmethod
     def boxes(self, boxes: Sequence[Box], size: Size) -> list[Box]:
         """New boxes, clipped to the new image; boxes left with no area are dropped."""
-        raise NotImplementedError
 
 
 def _map_boxes(boxes: Sequence[Box], out: Size,

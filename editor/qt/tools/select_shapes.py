@@ -7,6 +7,7 @@ lasso) deselects.
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -34,7 +35,7 @@ def _dashed(canvas: Canvas) -> QPen:
     return pen
 
 
-class _DragSelect(Tool):
+class _DragSelect(Tool, metaclass=ABCMeta):
     """A selection drawn by dragging; subclasses keep the points and rasterise them."""
 
     def __init__(self, canvas: Canvas) -> None:
@@ -88,14 +89,17 @@ class _DragSelect(Tool):
             self.canvas.viewport().update()
         return had
 
+    @abstractmethod
     def _add_point(self, point: QPointF) -> None:
-        raise NotImplementedError
+        """Extend the shape being dragged to ``point`` (image coordinates)."""
 
+    @abstractmethod
     def _rasterise(self, points: list[QPointF], shape: tuple[int, int]) -> np.ndarray | None:
-        raise NotImplementedError
+        """The selection mask of the dragged shape (None: nothing selected)."""
 
+    @abstractmethod
     def _text(self) -> str:
-        raise NotImplementedError
+        """The history text of the step."""
 
 
 @register
