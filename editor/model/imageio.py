@@ -146,25 +146,13 @@ def read_size(path: Path | str) -> tuple[int, int]:
     """(width, height) of an image as the loader will deliver it (EXIF rotation applied),
     from the header alone, no pixels decoded. Raises ``ImageFileError``."""
     path = Path(path)
-    try:
-        if path.stat().st_size == 0:
-            raise ImageFileError(path, "the file is empty (0 bytes)")
-        with Image.open(path) as image:
-            width, height = image.size
-            if _orientation(image) in (5, 6, 7, 8):  # stored on its side
-                width, height = height, width
-    except UnidentifiedImageError:
-        raise ImageFileError(path, "not an image file Lightbox can read") from None
-    except PermissionError:
-        raise ImageFileError(path, "permission denied") from None
-    except FileNotFoundError:
-        raise ImageFileError(path, "no such file") from None
-    except _DECODE_ERRORS:
-        raise ImageFileError(path, "the image is damaged (its header cannot be read)") from None
+    _check_readable(path)
+    with _open(path, path) as image:
+        width, height = image.size
+        if _orientation(image) in (5, 6, 7, 8):  # stored on its side
+            width, height = height, width
     if width < 1 or height < 1:
         raise ImageFileError(path, "the image is damaged (its header gives no size)")
-    if width * height > MAX_PIXELS:
-        raise ImageFileError(path, _too_large((width, height)))
     return width, height
 
 
@@ -235,7 +223,8 @@ def _check_readable(path: Path) -> None:
         raise ImageFileError(path, "the file is empty (0 bytes)")
 
 
-def _decode(source: Path | io.BytesIO, path: Path) -> LoadedImage:
+def _open(source: Path | io.BytesIO, path: Path) -> Image.Image:
+    """Pillow's lazy open (header only), every failure turned into ``ImageFileError``."""
     try:
         # An oversized header must be refused before any pixel is decoded. Pillow warns
         # above its limit (aligned with ours); as an error it can neither be missed nor
@@ -254,9 +243,15 @@ def _decode(source: Path | io.BytesIO, path: Path) -> LoadedImage:
         raise ImageFileError(path, "no such file") from None
     except _DECODE_ERRORS:
         raise ImageFileError(path, "the image is damaged (its header cannot be read)") from None
+    if image.width * image.height > MAX_PIXELS:
+        image.close()
+        raise ImageFileError(path, _too_large(image.size))
+    return image
+
+
+def _decode(source: Path | io.BytesIO, path: Path) -> LoadedImage:
+    image = _open(source, path)
     with image:
-        if image.width * image.height > MAX_PIXELS:
-            raise ImageFileError(path, _too_large(image.size))
         try:
             deep = _is_deep_colour(image, source)
             pixels, notices = _to_rgba(image, source, deep)
