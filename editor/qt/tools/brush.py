@@ -8,12 +8,12 @@ the stroke changed and what they were before, so a single undo takes the stroke 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QWidget
 from superqt import QLabeledSlider
 
 from editor.model.commands import ReplaceRegion
@@ -62,6 +62,16 @@ def slider(low: int, high: int, value: int, changed: Callable[[int], object]) ->
     widget.setMinimumWidth(140)
     widget.valueChanged.connect(changed)
     return widget
+
+
+def tolerance_options(tool: Any) -> QWidget:
+    """Tolerance slider and Contiguous box for a tool with ``tolerance`` and ``contiguous``
+    attributes (fill, magic wand)."""
+    tolerance = slider(0, 255, tool.tolerance, lambda v: setattr(tool, "tolerance", v))
+    contiguous = QCheckBox(tr("Contiguous"))
+    contiguous.setChecked(tool.contiguous)
+    contiguous.toggled.connect(lambda on: setattr(tool, "contiguous", on))
+    return options_row((tr("Tolerance"), tolerance), contiguous)
 
 
 def options_row(*items: tuple[str, QWidget] | QWidget) -> QWidget:

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QCheckBox, QWidget
-from superqt import QLabeledSlider
+from PySide6.QtWidgets import QWidget
 
 from editor.model.commands import ReplaceRegion
 from editor.model.masks import changed_rect, flood_fill
 from editor.qt.tools.base import Tool, register
-from editor.qt.tools.brush import editable_mask, options_row, slider, tr
+from editor.qt.tools.brush import editable_mask, tolerance_options, tr
 
 if TYPE_CHECKING:
     from editor.qt.canvas import Canvas
@@ -39,12 +38,7 @@ class FillTool(Tool):
 
     def options(self) -> QWidget:
         if self._options is None:
-            tolerance: QLabeledSlider = slider(0, 255, self.tolerance,
-                                               lambda v: setattr(self, "tolerance", v))
-            contiguous = QCheckBox(tr("Contiguous"))
-            contiguous.setChecked(self.contiguous)
-            contiguous.toggled.connect(lambda on: setattr(self, "contiguous", on))
-            self._options = options_row((tr("Tolerance"), tolerance), contiguous)
+            self._options = tolerance_options(self)
         return self._options
 
     def press(self, event: QMouseEvent) -> bool:

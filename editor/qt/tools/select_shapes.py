@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QMouseEvent, QPainter, QPalette, QPen, QPolygonF
-from PySide6.QtWidgets import QCheckBox, QWidget
+from PySide6.QtWidgets import QWidget
 from superqt.utils import create_worker
 
 from editor.model.compositor import composite
 from editor.model.masks import CombineMode, ellipse_mask, magic_wand, polygon_mask
 from editor.qt.tools.base import Tool, register
-from editor.qt.tools.brush import options_row, slider, tr
+from editor.qt.tools.brush import tolerance_options, tr
 from editor.qt.tools.selecting import CLICK_SLOP, push_selection, selection_mode
 
 #: documents up to this many pixels run the wand at once; larger ones on a worker thread
@@ -189,11 +189,7 @@ class MagicWandTool(Tool):
 
     def options(self) -> QWidget:
         if self._options is None:
-            tolerance = slider(0, 255, self.tolerance, lambda v: setattr(self, "tolerance", v))
-            contiguous = QCheckBox(tr("Contiguous"))
-            contiguous.setChecked(self.contiguous)
-            contiguous.toggled.connect(lambda on: setattr(self, "contiguous", on))
-            self._options = options_row((tr("Tolerance"), tolerance), contiguous)
+            self._options = tolerance_options(self)
         return self._options
 
     def press(self, event: QMouseEvent) -> bool:
