@@ -15,6 +15,7 @@ Rules shared by every reader:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,3 +152,18 @@ def head(path: Path, size: int = 1 << 16) -> bytes:
             return handle.read(size)
     except OSError:
         return b""
+
+
+def write_each(labels: Labels, write: Callable[[ImageLabels], None]) -> list[Problem]:
+    """``write(item)`` for every image of ``labels``; an image whose file name (stem) was
+    already written is skipped and reported, so one label file never replaces another."""
+    problems: list[Problem] = []
+    written: dict[str, Path] = {}
+    for item in labels.items:
+        if item.image.stem in written:
+            problems.append(Problem(item.image, f"has the same name as "
+                                    f"{written[item.image.stem]}; only the first is written"))
+            continue
+        written[item.image.stem] = item.image
+        write(item)
+    return problems

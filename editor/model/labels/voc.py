@@ -28,6 +28,7 @@ from editor.model.labels.common import (
     pixel_box,
     score_of,
     split_bad,
+    write_each,
 )
 from editor.model.labels.yolo import read_names, write_classes
 from editor.model.layers import Box
@@ -155,13 +156,5 @@ def write_folder(labels: Labels, out: Path) -> list[Problem]:
     (out / "Annotations").mkdir(parents=True, exist_ok=True)
     write_classes(out / "classes.txt", class_list(labels.classes, [
         b for item in labels.items for b in item.boxes]))
-    problems: list[Problem] = []
-    written: dict[str, Path] = {}
-    for item in labels.items:
-        if item.image.stem in written:
-            problems.append(Problem(item.image, f"has the same name as "
-                                    f"{written[item.image.stem]}; only the first is written"))
-            continue
-        written[item.image.stem] = item.image
-        write_file(out / "Annotations" / f"{item.image.stem}.xml", item)
-    return problems
+    folder = out / "Annotations"
+    return write_each(labels, lambda item: write_file(folder / f"{item.image.stem}.xml", item))

@@ -23,6 +23,7 @@ from editor.model.labels.common import (
     is_number,
     number,
     sized,
+    write_each,
 )
 from editor.model.layers import Box
 
@@ -223,13 +224,5 @@ def write_folder(labels: Labels, out: Path) -> list[Problem]:
     classes = class_list(labels.classes, [b for item in labels.items for b in item.boxes])
     (out / "labels").mkdir(parents=True, exist_ok=True)
     write_classes(out / "classes.txt", classes)
-    problems: list[Problem] = []
-    written: dict[str, Path] = {}
-    for item in labels.items:
-        if item.image.stem in written:
-            problems.append(Problem(item.image, f"has the same name as "
-                                    f"{written[item.image.stem]}; only the first is written"))
-            continue
-        written[item.image.stem] = item.image
-        write_file(out / "labels" / f"{item.image.stem}.txt", item.boxes, item.size, classes)
-    return problems
+    return write_each(labels, lambda item: write_file(
+        out / "labels" / f"{item.image.stem}.txt", item.boxes, item.size, classes))
