@@ -17,9 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from editor.model.atomic import atomic_write
-from editor.paths import user_data_dir
+from editor.paths import RESOURCES, user_data_dir
 
 FORMAT = "lightbox-model/1"
+#: bundled default models: ``<BUNDLED>/<plugin>/<name>.pt`` with their cards, trained by the
+#: plugin's own script in this repository
+BUNDLED = RESOURCES / "models"
 
 
 class ModelError(Exception):
@@ -193,3 +196,20 @@ class ModelStore:
         except (OSError, ValueError):
             return {}
         return data if isinstance(data, dict) else {}
+
+
+def bundled_model(plugin: str, name: str = "default") -> Path | None:
+    """The model shipped with Lightbox for ``plugin`` (None when there is none)."""
+    path = BUNDLED / plugin / f"{name}.pt"
+    return path if path.is_file() else None
+
+
+def model_for(plugin: str, chosen: Path | str | None = None, *,
+              bundled: str = "default", store: ModelStore | None = None) -> Path | None:
+    """The model a run of ``plugin`` should use: the one the user ``chosen`` for this run,
+    else the one made active in the model store, else the bundled ``bundled`` model, else
+    None (the plugin then takes its classical path or says what to train)."""
+    if chosen:
+        return Path(chosen)
+    active = (store or ModelStore()).active(plugin)
+    return active or bundled_model(plugin, bundled)

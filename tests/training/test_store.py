@@ -68,3 +68,26 @@ def test_the_store_installs_lists_and_remembers_the_active_model(tmp_path):
         store.set_active("denoise", stored)
     store.set_active("tinyseg", None)
     assert store.active("tinyseg") is None
+
+
+def test_a_run_uses_the_chosen_then_the_active_then_the_bundled_model(tmp_path, monkeypatch):
+    from editor.training import store as store_module
+
+    bundled = tmp_path / "bundled"
+    monkeypatch.setattr(store_module, "BUNDLED", bundled)
+    models = ModelStore(tmp_path / "store")
+    assert store_module.model_for("tinyseg", store=models) is None  # nothing anywhere
+
+    shipped = bundled / "tinyseg" / "default.pt"
+    shipped.parent.mkdir(parents=True)
+    save_model(shipped, weights(), card("default"))
+    assert store_module.model_for("tinyseg", store=models) == shipped
+    assert store_module.model_for("tinyseg", bundled="x4", store=models) is None
+
+    mine = models.root / "tinyseg" / "mine.pt"
+    mine.parent.mkdir(parents=True)
+    save_model(mine, weights(), card("mine"))
+    models.set_active("tinyseg", mine)
+    assert store_module.model_for("tinyseg", store=models) == mine
+    assert store_module.model_for("tinyseg", tmp_path / "other.pt", store=models) == \
+        tmp_path / "other.pt"
