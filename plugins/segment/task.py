@@ -1,0 +1,167 @@
+"""Cut the product out: the plugin's ``run``.
+
+A coarse product probability comes from the learned network (bundled, active or chosen
+model) or from the classical path; prompts pick which product(s) to keep; the edges are
+refined at full resolution (:mod:`plugins.segment.edges`); the cutout's edge colours are
+decontaminated; the contact shadow can come out as a layer of its own.
+
+Layers: ``OutputLayer("mask", "Product mask", role="mask")`` and ``OutputLayer("raster",
+"Cutout", role="cutout")`` (as ``output`` asks), plus ``"Shadow"`` (role ``shadow``) when
+``shadow=keep`` and one was found. Report: ``method`` (``model`` | ``classical``),
+``products``, ``coverage`` and, when nothing stands out, ``warning: "no product found"``.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from editor.model.imageio import flatten
+from editor.tasks.api import Context, OutputLayer, PluginError, Request, Result
+from plugins.segment.classical import Seeds, classical_probability, work_size
+from plugins.segment.edges import estimate_foreground, refine_alpha
+from plugins.segment.prompts import Prompts, crop_region, select_components
+from plugins.segment.shadow import find_shadow, shadow_layer
+
+#: the smallest image side a cutout is attempted on
+MIN_SIDE = 8
+#: input alpha below this is "already transparent": backdrop for sure
+TRANSPARENT = 8
+NO_PRODUCT = "no product found"
+
+
+def run(request: Request, ctx: Context) -> Result:
+    image = request.image
+    h, w = image.shape[:2]
+    if min(h, w) < MIN_SIDE:
+        raise PluginError(f"the image is {w}x{h} pixels; a cutout needs at least "
+                          f"{MIN_SIDE}x{MIN_SIDE}")
+    params = request.params
+    ctx.progress(0.02, "Preparing")
+    transparent = image[..., 3] < TRANSPARENT
+    has_alpha = bool(transparent.mean() > 0.001)
+    rgb = flatten(image, (255, 255, 255)) if has_alpha else np.ascontiguousarray(image[..., :3])
+    prompts = Prompts.from_request(request.prompts, w, h)
+    region = crop_region(prompts, request.mask, w, h)
+    x0, y0, x1, y1 = region
+    crop = rgb[y0:y1, x0:x1]
+    local = prompts.shifted(-x0, -y0)
+    known_bg = transparent[y0:y1, x0:x1] if has_alpha else None
+    if request.mask is not None:
+        outside = request.mask[y0:y1, x0:x1] < 128
+        known_bg = outside if known_bg is None else (known_bg | outside)
+
+    segmenter, why = _segmenter(params, ctx)
+    ctx.progress(0.1, "Finding the product")
+    sh, sw = work_size(*crop.shape[:2])
+    small = cv2.resize(crop, (sw, sh), interpolation=cv2.INTER_AREA)
+    sx, sy = sw / crop.shape[1], sh / crop.shape[0]
+    seeds_small = local.scaled(sx, sy)
+    bg_small = None
+    if known_bg is not None:
+        bg_small = cv2.resize(known_bg.astype(np.uint8), (sw, sh),
+                              interpolation=cv2.INTER_NEAREST).astype(bool)
+
+    def classical() -> np.ndarray:
+        return classical_probability(small, Seeds(seeds_small.box, seeds_small.positive,
+                                                  seeds_small.negative, bg_small))
+
+    if segmenter is not None:
+        prob = cv2.resize(segmenter.probability(crop), (sw, sh), interpolation=cv2.INTER_LINEAR)
+        method = "model"
+    else:
+        prob = classical()
+        method = "classical"
+    if bg_small is not None:
+        prob[bg_small] = 0
+    ctx.progress(0.45, "Applying the prompts")
+    prob = select_components(prob, seeds_small, small, classical if method == "model" else None)
+
+    ctx.progress(0.55, "Refining the edges")
+    alpha_crop = refine_alpha(crop, prob, soft=bool(params.get("edges", True)))
+    alpha = np.zeros((h, w), np.uint8)
+    alpha[y0:y1, x0:x1] = alpha_crop
+    if has_alpha:
+        alpha = np.minimum(alpha, image[..., 3])
+    if request.mask is not None:
+        alpha = (alpha.astype(np.uint16) * request.mask // 255).astype(np.uint8)
+
+    products = _count(alpha)
+    coverage = float(alpha.mean() / 255)
+    report: dict = {"method": method, "products": products, "coverage": round(coverage, 4)}
+    if why:
+        report["note"] = why
+    if segmenter is not None:
+        report["model"] = segmenter.source
+    if has_alpha:
+        report["hint"] = "used the image's own transparency as backdrop"
+    if products == 0:
+        alpha[:] = 0
+        report.update(products=0, coverage=0.0, warning=NO_PRODUCT)
+        ctx.log.info("segment: %s", NO_PRODUCT)
+
+    ctx.progress(0.75, "Cleaning the edge colours")
+    layers = _layers(image, rgb, alpha, params, products > 0)
+    if params.get("shadow") == "keep" and products > 0:
+        ctx.progress(0.9, "Looking for the shadow")
+        dark = find_shadow(rgb, alpha)
+        report["shadow"] = dark is not None
+        if dark is not None:
+            layers.append(OutputLayer("raster", "Shadow", shadow_layer(dark), role="shadow"))
+    ctx.progress(1.0, "Done")
+    return Result(layers=layers, report=report)
+
+
+def _layers(image: np.ndarray, rgb: np.ndarray, alpha: np.ndarray, params: dict,
+            found: bool) -> list[OutputLayer]:
+    output = params.get("output", "both")
+    layers = []
+    if output in ("both", "mask"):
+        layers.append(OutputLayer("mask", "Product mask", alpha, role="mask"))
+    if output in ("both", "cutout"):
+        colours = estimate_foreground(rgb, alpha) if found and params.get("edges", True) \
+            else rgb
+        cutout = np.dstack([colours, alpha])
+        layers.append(OutputLayer("raster", "Cutout", np.ascontiguousarray(cutout),
+                                  role="cutout"))
+    return layers
+
+
+def _count(alpha: np.ndarray) -> int:
+    """Products: connected parts of the mask larger than 0.2 % of the frame."""
+    hard = (alpha >= 128).astype(np.uint8)
+    if not hard.any():
+        return 0
+    scale = min(1.0, 512 / max(hard.shape))
+    if scale < 1:
+        hard = cv2.resize(hard, None, fx=scale, fy=scale, interpolation=cv2.INTER_NEAREST)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(hard, connectivity=8)
+    floor = max(1, 0.002 * hard.size)
+    return int((stats[1:, cv2.CC_STAT_AREA] >= floor).sum())
+
+
+def _segmenter(params: dict, ctx: Context):
+    """(network or None, why the classical path runs when it was not asked for)."""
+    method = params.get("method", "auto")
+    if method == "classical":
+        return None, ""
+    from editor.training.store import ModelError, model_for
+
+    path = model_for("segment", params.get("model"))
+    if path is None:
+        if method == "model":
+            raise PluginError("no cutout model is installed: train one with "
+                              "`lightbox train segment DIR`, or use method=classical")
+        return None, "no cutout model installed; used the classical path"
+    try:
+        import torch  # noqa: F401 - the learned path needs it
+
+        from plugins.segment.model import load_segmenter
+
+        device = ctx.device if ctx.device in ("cpu", "cuda") else "cpu"
+        return load_segmenter(path, device), ""
+    except (ModelError, OSError, RuntimeError, ImportError) as exc:
+        if method == "model" or params.get("model"):
+            raise PluginError(f"cannot use the cutout model: {exc}") from None
+        ctx.log.warning("segment: %s; using the classical path", exc)
+        return None, f"the cutout model could not be used ({exc}); used the classical path"
