@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 PLUGIN_ID = "segment"
 ARCHITECTURE = "UNet-EffLite0"
 #: side of the square the network sees by default
-INPUT_SIZE = 256
+INPUT_SIZE = 224
 #: decoder widths at strides 16, 8, 4, 2
 DECODER = (64, 48, 32, 24)
 #: encoder weights the segmenter does not use (the classifier head)
@@ -41,7 +41,7 @@ def build_segmenter(pretrained: bool = True) -> torch.nn.Module:
             nn.Conv2d(cout, cout, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
         )
 
-    class Segmenter(nn.Module):
+    class SegNet(nn.Module):
         def __init__(self) -> None:
             super().__init__()
             encoder = efficientnet_lite0(pretrained=pretrained)
@@ -68,14 +68,32 @@ def build_segmenter(pretrained: bool = True) -> torch.nn.Module:
             y = fn.interpolate(y, size=x.shape[2:], mode="bilinear", align_corners=False)
             return self.head(_cat(y, x))
 
+        def train(self, mode: bool = True) -> SegNet:
+            """Training mode, except the encoder's batch norms keep their ImageNet
+            statistics (batches here are small)."""
+            super().train(mode)
+            for m in self.encoder.modules():
+                if isinstance(m, nn.BatchNorm2d):
+                    m.eval()
+            return self
+
+        def freeze_early(self, blocks: int = 3) -> None:
+            """Stop training the stem and the first ``blocks`` encoder blocks: the
+            high-resolution layers, where backpropagation costs most and generic edge
+            filters need no change."""
+            enc = self.encoder
+            for m in (enc._conv_stem, enc._bn0, *enc._blocks[:blocks]):
+                for p in m.parameters():
+                    p.requires_grad_(False)
+
         def encoder_parameters(self) -> list[Any]:
-            return list(self.encoder.parameters())
+            return [p for p in self.encoder.parameters() if p.requires_grad]
 
         def decoder_parameters(self) -> list[Any]:
             ids = {id(p) for p in self.encoder.parameters()}
             return [p for p in self.parameters() if id(p) not in ids]
 
-    return Segmenter()
+    return SegNet()
 
 
 def _cat(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:

