@@ -13,7 +13,8 @@ import time
 import traceback
 import weakref
 from collections import deque
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
@@ -23,6 +24,8 @@ from editor.tasks.jobs import Job, JobState
 
 if TYPE_CHECKING:
     from editor.model.document import Document
+    from editor.model.layers import Layer
+    from editor.tasks.api import Prompt
     from editor.tasks.registry import PluginInfo
 
 #: at most this many progress updates per second reach the GUI
@@ -37,6 +40,8 @@ class _Pending:
     placement: Any
     params: dict[str, Any]
     geometry: int  # the document's geometry version when the job was submitted
+    #: output roles whose result is written over these layers instead of adding new ones
+    targets: dict[str, Layer] = field(default_factory=dict)
 
 
 class _Worker(QObject):
@@ -114,8 +119,14 @@ class JobController(QObject):
         *,
         selection_only: bool = False,
         device: str = "auto",
+        prompts: Sequence[Prompt] = (),
+        targets: Mapping[str, Layer] | None = None,
     ) -> Job:
         """Validate ``params``, build the request from ``doc`` now, and queue the job.
+
+        ``prompts`` (box and clicks, document pixels) go into the request; an output whose
+        role is a key of ``targets`` replaces that layer's pixels rather than adding a layer
+        (a canvas tool refining its earlier result).
 
         Raises ``ValueError`` for a broken plugin, ``ParamError`` for bad params and
         ``PluginError`` when there is nothing to run on (nothing is queued then); whatever
@@ -126,13 +137,14 @@ class JobController(QObject):
                 name=plugin.name, error=plugin.error))
         manifest = plugin.manifest
         values = manifest.validate(params)
-        plan = plan_request(doc, manifest, values, selection_only=selection_only)
+        plan = plan_request(doc, manifest, values, selection_only=selection_only,
+                            prompts=prompts)
         title = plugin.name
         if selection_only:
             title = self.tr("{name} (selection)").format(name=plugin.name)
         job = Job(plugin, plan.build, device=device, title=title)
         self._pending[job.id] = _Pending(weakref.ref(doc), plan.placement, values,
-                                         doc.geometry)
+                                         doc.geometry, dict(targets or {}))
         self._jobs.append(job)
         self._queue.append(job)
         self.job_added.emit(job)
@@ -241,7 +253,8 @@ class JobController(QObject):
             if doc.geometry != pending.geometry:
                 raise ValueError(self.tr("the image was cropped, resized, rotated or flipped "
                                          "while the job ran; run it again"))
-            command = result_command(doc, job.result, pending.placement, source, text=text)
+            command = result_command(doc, job.result, pending.placement, source, text=text,
+                                     targets=pending.targets)
             if command is not None:
                 doc.history.push(command)
             elif job.result.report:  # a report only: say what it found

@@ -4,23 +4,25 @@ A plugin sees the image the user sees (the composite of the visible raster layer
 "run on selection" it sees only the selection's bounding box (plus a margin for context),
 unless it declares ``uses_mask``, in which case it gets the whole image and the mask and
 decides itself. Results land as new full-size layers on top, limited to the selection, in a
-single undo step.
+single undo step; or, for a tool refining its own earlier result (the Cutout tool's next
+click), over the pixels of the layers it names as ``targets``.
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from editor.model.commands import AddLayer, Macro
+from editor.model.commands import AddLayer, Macro, ReplaceRegion
 from editor.model.compositor import composite
 from editor.model.document import Document
 from editor.model.history import Command
 from editor.model.layers import Box, BoxLayer, Layer, MaskLayer, RasterLayer
-from editor.tasks.api import PluginError, Request, Result
+from editor.tasks.api import PluginError, Prompt, Request, Result
 from editor.tasks.manifest import Manifest
 
 #: context kept around a cropped selection so filters see the neighbourhood of its edge
@@ -49,17 +51,36 @@ class RequestPlan:
     params: dict[str, Any]
     placement: Placement
     mask: np.ndarray | None = None  # the selection the plugin receives, if any
+    #: the user's box and click hints, in document pixels
+    prompts: list[Prompt] = field(default_factory=list)
 
     def build(self) -> Request:
         p = self.placement
         image = composite(self.layers, self.size, rect=(p.x, p.y, p.x + p.width, p.y + p.height))
-        return Request(np.ascontiguousarray(image), self.params, mask=self.mask)
+        return Request(np.ascontiguousarray(image), self.params, mask=self.mask,
+                       prompts=[_shifted(prompt, -p.x, -p.y) for prompt in self.prompts])
+
+
+def _shifted(prompt: Prompt, dx: float, dy: float) -> Prompt:
+    """``prompt`` moved by (dx, dy): into the coordinates of a cropped request's image."""
+    coords = tuple(c + (dx if i % 2 == 0 else dy) for i, c in enumerate(prompt.coords))
+    return Prompt(prompt.kind, coords, prompt.positive)
 
 
 def plan_request(
-    doc: Document, manifest: Manifest, params: dict[str, Any], *, selection_only: bool = False
+    doc: Document, manifest: Manifest, params: dict[str, Any], *, selection_only: bool = False,
+    prompts: Sequence[Prompt] = (),
 ) -> RequestPlan:
-    """Validate ``params`` and take what the request needs from ``doc`` (GUI thread)."""
+    """Validate ``params`` and take what the request needs from ``doc`` (GUI thread).
+
+    ``prompts`` (document pixels) reach the plugin in its request image's pixels."""
+    plan = _plan(doc, manifest, params, selection_only)
+    plan.prompts = list(prompts)
+    return plan
+
+
+def _plan(doc: Document, manifest: Manifest, params: dict[str, Any],
+          selection_only: bool) -> RequestPlan:
     values = manifest.validate(params)
     selection = doc.selection if selection_only else None
     if selection_only and (selection is None or not selection.any()):
@@ -102,13 +123,52 @@ def result_command(
     placement: Placement,
     source: dict[str, Any],
     text: str | None = None,
+    targets: Mapping[str, Layer] | None = None,
 ) -> Command | None:
     """One undoable command adding every output layer of ``result`` to ``doc``; None when
-    the result is only a report (a check or a classifier changes nothing)."""
+    the result is only a report (a check or a classifier changes nothing).
+
+    An output whose ``role`` names a layer in ``targets`` (still in ``doc``, of the same
+    kind) replaces that layer's pixels instead of adding a layer; when nothing changes at
+    all the result is None too."""
     if not result.layers:
         return None
-    commands = [AddLayer(_to_layer(doc, out, placement, source)) for out in result.layers]
+    commands: list[Command] = []
+    for out in result.layers:
+        layer = _to_layer(doc, out, placement, source)
+        target = (targets or {}).get(out.role)
+        if target is not None and _replaceable(doc, target, layer):
+            replace = _replace(target, layer)
+            if replace is not None:
+                commands.append(replace)
+        else:
+            commands.append(AddLayer(layer))
+    if not commands:
+        return None
     return Macro(text or f"Run {source.get('name') or source.get('plugin', 'plugin')}", commands)
+
+
+def _replaceable(doc: Document, target: Layer, layer: Layer) -> bool:
+    """True if ``layer`` may be written over ``target``: same kind, still in ``doc``."""
+    if type(target) is not type(layer) or isinstance(layer, BoxLayer):
+        return False
+    return any(existing is target for existing in doc.layers)
+
+
+def _replace(target: Layer, layer: Layer) -> Command | None:
+    """``target``'s pixels becoming ``layer``'s, limited to the rectangle that changes."""
+    old = target.mask if isinstance(target, MaskLayer) else target.pixels  # type: ignore[attr-defined]
+    new = layer.mask if isinstance(layer, MaskLayer) else layer.pixels  # type: ignore[attr-defined]
+    differs = old != new
+    if differs.ndim == 3:
+        differs = differs.any(axis=2)
+    ys = np.flatnonzero(differs.any(axis=1))
+    if ys.size == 0:
+        return None
+    xs = np.flatnonzero(differs.any(axis=0))
+    y0, y1, x0, x1 = int(ys[0]), int(ys[-1]) + 1, int(xs[0]), int(xs[-1]) + 1
+    return ReplaceRegion(target, x0, y0, new[y0:y1, x0:x1],  # type: ignore[arg-type]
+                         f"Replace “{target.name}”")
 
 
 def report_summary(report: dict[str, Any], limit: int = 6) -> str:

@@ -86,3 +86,41 @@ def test_a_report_only_result_changes_nothing_and_reads_as_a_line(doc, fake_plug
     result = Result([], report={"label": "reject", "score": 0.8731, "extra": [1, 2]})
     assert result_command(doc, result, place, {}) is None
     assert report_summary(result.report) == "label reject, score 0.873"
+
+
+def test_prompts_reach_the_plugin_in_the_request_image_pixels(doc, fake_plugins):
+    from editor.tasks.api import Prompt
+    from editor.tasks.apply import plan_request
+
+    manifest = Registry.discover().get("fake").manifest
+    selection = np.zeros((100, 200), np.uint8)
+    selection[40:60, 100:150] = 255
+    doc.history.push(SetSelection(selection))
+    prompts = [Prompt("box", (100, 40, 150, 60)), Prompt("point", (120, 50), False)]
+    plan = plan_request(doc, manifest, {}, selection_only=True, prompts=prompts)
+    request = plan.build()
+    dx, dy = plan.placement.x, plan.placement.y
+    assert request.prompts[0].coords == (100 - dx, 40 - dy, 150 - dx, 60 - dy)
+    assert request.prompts[1].coords == (120 - dx, 50 - dy)
+    assert request.prompts[1].positive is False
+
+
+def test_a_target_layer_is_written_over_as_one_step(doc):
+    from editor.model.layers import MaskLayer
+    from editor.tasks.apply import Placement
+
+    old = np.zeros((100, 200), np.uint8)
+    old[10:20, 10:20] = 255
+    layer = MaskLayer("Product mask", old.copy())
+    doc.history.push(AddLayer(layer))
+    new = np.zeros((100, 200), np.uint8)
+    new[50:70, 100:120] = 255
+    result = Result([OutputLayer("mask", "Product mask", new, role="mask")])
+    place = Placement(0, 0, 200, 100)
+    count = len(doc.layers)
+    doc.history.push(result_command(doc, result, place, {}, targets={"mask": layer}))
+    assert len(doc.layers) == count and np.array_equal(layer.mask, new)
+    doc.history.undo()
+    assert np.array_equal(layer.mask, old)
+    assert result_command(doc, Result([OutputLayer("mask", "m", old, role="mask")]), place, {},
+                          targets={"mask": layer}) is None, "nothing changes: no step"
