@@ -219,6 +219,7 @@ class CutoutTool(Tool):
         busy = self._press is not None or self._stroke_layer is not None
         self._press = self._drag = None
         self._stroke, self._stroke_layer = [], None
+        self._alt = False
         self.canvas.viewport().update()
         return busy
 
@@ -282,9 +283,8 @@ class CutoutTool(Tool):
         self.canvas.viewport().update()
         if doc is None or layer is None or not points:
             return
-        add = self.mode == "add_brush"
-        if self._alt:
-            add = not add
+        add = (self.mode == "add_brush") != self._alt
+        self._alt = False
         edit = self.refine(doc, layer, points, add)
         if edit is None:
             return
