@@ -157,3 +157,18 @@ def test_pair_names_skip_any_taken_stem(tmp_path):
     (tmp_path / "masks" / "shoe-2.png").write_bytes(b"")
     assert pair_name(tmp_path, "shoe") == "shoe-3"
     assert pair_name(tmp_path, "my photo (1)") == "my_photo_1"
+
+
+def test_a_folder_that_cannot_be_written_is_reported_by_name(qtbot, window, doc, cutout,
+                                                             tmp_path):
+    mask = np.zeros((H, W), np.uint8)
+    mask[LEFT_PRODUCT] = 255
+    doc.history.push(AddLayer(MaskLayer("Product mask", mask)))
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    cutout.ask_folder = lambda: blocker
+    cutout.actions["save_pair"].trigger()
+    settle(qtbot, cutout)
+    errors = [text for level, text in window.notifications.messages() if level == "error"]
+    assert len(errors) == 1 and "not-a-folder" in errors[0]
+    assert blocker.read_text() == "a file where the folder should be"
