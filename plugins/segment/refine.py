@@ -92,8 +92,9 @@ def _colour_share(rgb: np.ndarray, ours: np.ndarray, theirs: np.ndarray) -> np.n
     n_ours, n_theirs = int(ours.sum()), int(theirs.sum())
     if n_ours < MIN_SAMPLES or n_theirs < MIN_SAMPLES:
         return None
-    q = (rgb >> 4).astype(np.int32)  # 16 bins per channel
-    index = (q[..., 0] * BINS + q[..., 1]) * BINS + q[..., 2]
+    q = rgb >> 4  # 16 bins per channel
+    index = ((q[..., 0].astype(np.uint16) << 8) | (q[..., 1].astype(np.uint16) << 4)
+             | q[..., 2])
     bins = BINS ** 3
     h_ours = np.bincount(index[ours], minlength=bins).astype(np.float32)
     h_theirs = np.bincount(index[theirs], minlength=bins).astype(np.float32)
