@@ -54,7 +54,7 @@ def test_quick_editor_speed_prints_figures_and_a_summary(bench_main, capsys) -> 
 def test_benchmarks_needing_data_skip_with_a_clear_line(bench_main, tmp_path, capsys) -> None:
     missing = tmp_path / "no-data"
     code = bench_main(["--quick", "--data", str(missing),
-                       "--only", "denoise", "--only", "upscale_baseline"])
+                       "--only", "denoise", "--only", "upscale"])
     assert code == 0
     out = capsys.readouterr().out
     assert f"denoise: skipped, no data at {missing}" in out
@@ -67,8 +67,14 @@ def test_unknown_benchmark_name_is_an_error(bench_main, capsys) -> None:
     assert "no benchmark named no_such_bench" in capsys.readouterr().err
 
 
-def test_upscale_baseline_lines_on_the_shared_data(bench_main, shared_data, capsys) -> None:
-    assert bench_main(["--quick", "--data", str(shared_data), "--only", "upscale_baseline"]) == 0
+def test_upscale_baseline_lines_print_without_the_plugin(
+    bench_main, shared_data, monkeypatch, capsys
+) -> None:
+    from editor.tasks.registry import Registry
+
+    common = importlib.import_module("bench.common")
+    monkeypatch.setattr(common.Registry, "discover", classmethod(lambda cls: Registry([])))
+    assert bench_main(["--quick", "--data", str(shared_data), "--only", "upscale"]) == 0
     figures = {(f["dataset"], f["setting"], f["metric"]): f
                for f in figure_lines(capsys.readouterr().out)}
     for dataset in ("Set5", "Set14"):
