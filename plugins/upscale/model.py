@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import cv2
 import numpy as np
 
 if TYPE_CHECKING:
@@ -29,16 +30,19 @@ _TO_YCC = np.array([[65.481, 128.553, 24.966],
                     [112.0, -93.786, -18.214]], np.float32) / 255.0
 _YCC_OFFSET = np.array([16.0, 128.0, 128.0], np.float32)
 _FROM_YCC = np.linalg.inv(_TO_YCC).astype(np.float32)
+# as 3x4 affine matrices for cv2.transform, several times faster than a numpy matmul
+_TO_YCC_AFFINE = np.hstack([_TO_YCC, _YCC_OFFSET[:, None]])
+_FROM_YCC_AFFINE = np.hstack([_FROM_YCC, -(_FROM_YCC @ _YCC_OFFSET)[:, None]])
 
 
 def rgb_to_ycc(rgb: np.ndarray) -> np.ndarray:
     """(H, W, 3) RGB on 0..255 → float32 (H, W, 3) Y, Cb, Cr on 0..255."""
-    return np.asarray(rgb, np.float32) @ _TO_YCC.T + _YCC_OFFSET
+    return cv2.transform(np.ascontiguousarray(rgb, np.float32), _TO_YCC_AFFINE)
 
 
 def ycc_to_rgb(ycc: np.ndarray) -> np.ndarray:
     """Inverse of :func:`rgb_to_ycc` (float32, not clipped)."""
-    return (np.asarray(ycc, np.float32) - _YCC_OFFSET) @ _FROM_YCC.T
+    return cv2.transform(np.ascontiguousarray(ycc, np.float32), _FROM_YCC_AFFINE)
 
 
 @dataclass(frozen=True)

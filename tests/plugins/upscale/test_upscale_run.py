@@ -250,3 +250,14 @@ def test_a_too_large_request_fails_by_name_and_the_others_run(model, tmp_path, c
     err = capsys.readouterr().err
     assert "dot.png" in err and "1x1" in err
     assert (tmp_path / "out" / "fine.png").is_file()
+
+
+def test_denoise_first_runs_the_denoise_plugin_then_upscales(model):
+    rng = np.random.default_rng(1)
+    image = photo()
+    image[..., :3] = np.clip(image[..., :3] + rng.normal(0, 20, image[..., :3].shape), 0, 255)
+    ctx = Ctx()
+    result = run(Request(image, params(model, scale=2, denoise=True)), ctx)
+    assert result.report["denoised"] is True
+    assert result.layers[0].data.shape == (74, 106, 4)
+    assert ctx.fractions == sorted(ctx.fractions) and ctx.fractions[-1] == 1.0
