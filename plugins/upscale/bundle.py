@@ -42,8 +42,8 @@ def main(argv: list[str] | None = None) -> None:
                     help="training budget in CPU minutes (the machine is shared)")
     ap.add_argument("--until", default="",
                     help="UTC wall-clock time HH:MM by which training ends whatever the budget")
-    ap.add_argument("--channels", type=int, default=32)
-    ap.add_argument("--layers", type=int, default=8)
+    ap.add_argument("--channels", type=int, default=NetConfig.channels)
+    ap.add_argument("--layers", type=int, default=NetConfig.layers)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--patch", type=int, default=40, help="low-resolution patch side")
     ap.add_argument("--lr", type=float, default=1e-3)

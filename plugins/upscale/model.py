@@ -50,7 +50,7 @@ class NetConfig:
     """What is needed to rebuild a network from its weights (stored in the model file)."""
 
     channels: int = 32
-    layers: int = 6
+    layers: int = 8
     scales: tuple[int, ...] = SCALES
 
     def to_dict(self) -> dict[str, Any]:

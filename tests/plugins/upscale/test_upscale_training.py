@@ -100,3 +100,18 @@ def test_the_bundled_model_beats_bicubic_on_set5(shared_data):
     ours = upscaler.upscale(np.dstack([lr, np.full(lr.shape[:2], 255, np.uint8)]), 2)
     bicubic = np.clip(np.round(imresize(lr, *hr.shape[:2])), 0, 255)
     assert psnr_y(ours, hr, border=2) > psnr_y(bicubic, hr, border=2) + 1.0
+
+
+def test_training_starts_from_the_bundled_weights_unless_asked_not_to():
+    from editor.training.store import bundled_model
+    from plugins.upscale.train import make_task
+
+    path = bundled_model("upscale")
+    if path is None:
+        pytest.skip("no bundled upscale model")
+    task = make_task({"scale": "4", "from_bundled": True})
+    task.build_model()
+    assert task.started_from == str(path)
+    fresh = make_task({"scale": "4", "from_bundled": False})
+    fresh.build_model()
+    assert fresh.started_from == ""
