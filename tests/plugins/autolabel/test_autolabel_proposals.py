@@ -1,0 +1,51 @@
+"""Without any trained model, saliency proposals already box a product on a backdrop."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from editor.samples import KINDS, render_sample
+from editor.training.metrics import box_iou
+from plugins.autolabel.proposals import propose
+
+
+class _Context:
+    device = "cpu"
+
+    def progress(self, fraction: float, message: str = "") -> None:
+        pass
+
+    def check_cancelled(self) -> None:
+        pass
+
+
+def _truth(mask: np.ndarray) -> tuple[float, float, float, float]:
+    ys, xs = np.nonzero(mask > 127)
+    return xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
+
+
+def test_proposals_box_a_product_on_white_and_on_a_gradient():
+    for i, background in enumerate(("white", "gradient")):
+        sample = render_sample(KINDS[i % len(KINDS)], (320, 240), background=background, seed=i)
+        boxes = propose(sample.image)
+        assert boxes, background
+        assert all(b.label == "product" and 0 < b.score <= 1 for b in boxes)
+        best = max(box_iou(b, _truth(sample.mask)) for b in boxes[:3])
+        assert best >= 0.7, background
+
+
+def test_a_flat_photo_gets_no_proposals():
+    assert propose(np.full((50, 60, 4), 200, np.uint8)) == []
+
+
+def test_run_without_a_model_gives_product_proposals():
+    from editor.tasks.api import Request
+    from plugins.autolabel.task import run
+
+    sample = render_sample(KINDS[0], (200, 160), background="white", seed=3)
+    result = run(Request(sample.image, {"conf": 0.1, "review": 0.5, "max_boxes": 5,
+                                        "method": "auto"}), _Context())
+    assert result.report["method"] == "proposals"
+    assert result.report["image_size"] == (200, 160)
+    boxes = result.layers[0].data
+    assert boxes and all(b.label == "product" for b in boxes)
