@@ -19,6 +19,10 @@ WORK_SIDE = 384
 GRABCUT_ITERATIONS = 4
 #: backdrop colour clusters learnt from the border
 BORDER_CLUSTERS = 6
+#: a border whose colour clusters spread this wide (Lab units) is a photo, not a backdrop
+CLUTTERED = 32.0
+#: in a photo, pixels this close (share of the threshold) to a border colour start as backdrop
+CLUTTER_MATCH = 0.12
 
 
 @dataclass
@@ -72,10 +76,15 @@ def classical_probability(rgb: np.ndarray, seeds: Seeds | None = None) -> np.nda
     is product. All zero when nothing stands out from the backdrop."""
     seeds = seeds or Seeds()
     h, w = rgb.shape[:2]
+    cv2.setRNGSeed(1)  # k-means and GrabCut's colour models start from OpenCV's RNG
     ring = max(2, round(0.03 * min(h, w)))
     dist, threshold = border_distance(rgb, ring)
     mask = np.where(dist > threshold, cv2.GC_PR_FGD, cv2.GC_PR_BGD).astype(np.uint8)
-    mask[dist < 0.5 * threshold] = cv2.GC_PR_BGD
+    if threshold > CLUTTERED:
+        # a busy border (a photo, not a studio backdrop): its colours say little, so start
+        # as plain GrabCut does, from everything inside, minus what matches the border well
+        mask[:] = cv2.GC_PR_FGD
+        mask[dist < CLUTTER_MATCH * threshold] = cv2.GC_PR_BGD
     inside = np.zeros((h, w), bool)
     if seeds.box is not None:
         x0, y0, x1, y1 = (int(round(v)) for v in seeds.box)

@@ -19,7 +19,7 @@ import numpy as np
 #: pixels (width x height) the guided filter's coefficients are computed on
 GUIDE_PIXELS = 700_000
 #: pixels the foreground colours are estimated on (the correction is upsampled beyond)
-FOREGROUND_PIXELS = 2_500_000
+FOREGROUND_PIXELS = 1_000_000
 F32 = np.float32
 
 
@@ -56,39 +56,98 @@ def guided_coefficients(guide: np.ndarray, p: np.ndarray, r: int, eps: float):
     return _box(a, r), _box(b, r)
 
 
+def _bbox(mask: np.ndarray, pad: int) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) around the nonzero pixels of ``mask``, ``pad`` wider, clipped."""
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    h, w = mask.shape
+    return (max(0, int(cols[0]) - pad), max(0, int(rows[0]) - pad),
+            min(w, int(cols[-1]) + 1 + pad), min(h, int(rows[-1]) + 1 + pad))
+
+
+def _sample(small: np.ndarray, scale_x: float, scale_y: float, box: tuple[int, int, int, int],
+            origin: tuple[int, int] = (0, 0)) -> np.ndarray:
+    """Bilinear samples of ``small`` (a reduced image, or a crop of one starting at
+    ``origin``) at the full-size pixels of ``box``, placed exactly as a whole-image
+    ``cv2.resize`` would place them; ``scale_*`` = reduced size / full size."""
+    x0, y0, x1, y1 = box
+    if origin == (0, 0) and (x0, y0) == (0, 0) and small.shape[:2] == (
+            round((y1 - y0) * scale_y), round((x1 - x0) * scale_x)):
+        return cv2.resize(small, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
+    xs = (np.arange(x0, x1, dtype=F32) + 0.5) * scale_x - 0.5 - origin[0]
+    ys = (np.arange(y0, y1, dtype=F32) + 0.5) * scale_y - 0.5 - origin[1]
+    mx = np.broadcast_to(xs[None, :], (y1 - y0, x1 - x0)).astype(F32)
+    my = np.broadcast_to(ys[:, None], (y1 - y0, x1 - x0)).astype(F32)
+    return cv2.remap(small, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
 def refine_alpha(rgb: np.ndarray, prob: np.ndarray, soft: bool = True) -> np.ndarray:
     """uint8 alpha at the size of ``rgb`` (uint8 RGB) from ``prob`` (float 0..1, any size)."""
     h, w = rgb.shape[:2]
-    if not soft or min(h, w) < 8:
-        up = _resize(prob.astype(F32), h, w, shrink=False)
-        return np.where(up >= 0.5, 255, 0).astype(np.uint8)
+    ph, pw = prob.shape
+    hard_full = _sample(prob.astype(F32), pw / w, ph / h, (0, 0, w, h)) >= 0.5
+    alpha = np.where(hard_full, 255, 0).astype(np.uint8)
+    if not soft or min(h, w) < 8 or not hard_full.any() or hard_full.all():
+        return alpha
     s = _scale_for(h, w, GUIDE_PIXELS)
     gh, gw = max(1, round(h * s)), max(1, round(w * s))
-    guide = _resize(rgb, gh, gw, shrink=True).astype(F32) / 255
-    p = _resize(prob.astype(F32), gh, gw, shrink=prob.shape[0] > gh)
+    p = _resize(prob.astype(F32), gh, gw, shrink=ph > gh)
     hard = (p >= 0.5).astype(F32)
     # the band: a few coarse-map pixels either side of the boundary, at the guide's scale
-    coarse_px = max(1.0, gh / max(1, prob.shape[0]))
-    r = int(np.clip(round(1.5 * coarse_px), 2, 12))
-    k = 2 * r + 1
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    coarse_px = max(1.0, gh / max(1, ph))
+    r = int(np.clip(round(1.5 * coarse_px), 3, 12))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (4 * r + 1, 4 * r + 1))
     band = cv2.dilate(hard, kernel) - cv2.erode(hard, kernel)
     if not band.any():
-        up = _resize(hard, h, w, shrink=False)
-        return np.where(up >= 0.5, 255, 0).astype(np.uint8)
-    a, b = guided_coefficients(guide, p, r, eps=1e-3)
-    band_soft = cv2.GaussianBlur(band, (0, 0), max(0.5, r / 3))
-    if (gh, gw) != (h, w):
-        a = _resize(a, h, w, shrink=False)
-        b = _resize(b, h, w, shrink=False)
-        hard = _resize(hard, h, w, shrink=False)
-        band_soft = _resize(band_soft, h, w, shrink=False)
-    full = rgb.astype(F32) / 255
-    filtered = np.einsum("hwc,hwc->hw", a, full) + b
-    # sharpen the filtered ramp a little: guided output is blurrier than true coverage
-    filtered = np.clip((filtered - 0.5) * 1.25 + 0.5, 0, 1)
-    alpha = band_soft * filtered + (1 - band_soft) * hard
-    return np.clip(alpha * 255 + 0.5, 0, 255).astype(np.uint8)
+        return alpha
+    # work only around the band: the guide's crop, with room for the filter's windows
+    cx0, cy0, cx1, cy1 = _bbox(band, 3 * r + 2)
+    guide = _resize(rgb, gh, gw, shrink=True)[cy0:cy1, cx0:cx1].astype(F32) / 255
+    a, b = guided_coefficients(guide, p[cy0:cy1, cx0:cx1], r, eps=1e-3)
+    band_soft = cv2.GaussianBlur(band[cy0:cy1, cx0:cx1], (0, 0), max(0.5, r / 3))
+    # the same region at full size
+    bx0, by0, bx1, by1 = _bbox(band, 1)
+    box = (int(bx0 * w / gw), int(by0 * h / gh), min(w, int(np.ceil(bx1 * w / gw))),
+           min(h, int(np.ceil(by1 * h / gh))))
+    sx, sy = gw / w, gh / h
+    a_full = _sample(a, sx, sy, box, (cx0, cy0))
+    b_full = _sample(b, sx, sy, box, (cx0, cy0))
+    weight = _sample(band_soft, sx, sy, box, (cx0, cy0))
+    x0, y0, x1, y1 = box
+    full = rgb[y0:y1, x0:x1].astype(F32) / 255
+    filtered = np.einsum("hwc,hwc->hw", a_full, full) + b_full
+    filtered = np.clip(filtered, 0, 1)
+    hard_crop = hard_full[y0:y1, x0:x1]
+    reach = max(3, int(round(2 * r * w / gw)))
+    filtered = _colour_alpha(full, filtered, weight, hard_crop, reach)
+    crop = weight * filtered + (1 - weight) * hard_crop
+    alpha[y0:y1, x0:x1] = np.clip(crop * 255 + 0.5, 0, 255).astype(np.uint8)
+    return alpha
+
+
+def _colour_alpha(image: np.ndarray, guided: np.ndarray, weight: np.ndarray,
+                  hard: np.ndarray, reach: int) -> np.ndarray:
+    """Alpha in the band from colour where the photo allows it: each pixel projected on
+    the line between the nearby sure-product and sure-backdrop colours (a green-screen
+    style estimate). Where those colours are alike, or the pixel is off their line (a
+    texture), the guided-filter alpha stays."""
+    known = weight < 0.02
+    k = (2 * reach + 1, 2 * reach + 1)
+    fg_w = (known & hard).astype(F32)
+    bg_w = (known & ~hard).astype(F32)
+    fg_n, bg_n = cv2.blur(fg_w, k), cv2.blur(bg_w, k)
+    f_mean = cv2.blur(image * fg_w[..., None], k) / (fg_n[..., None] + 1e-6)
+    b_mean = cv2.blur(image * bg_w[..., None], k) / (bg_n[..., None] + 1e-6)
+    line = f_mean - b_mean
+    length2 = np.einsum("hwc,hwc->hw", line, line)
+    t = np.einsum("hwc,hwc->hw", image - b_mean, line) / (length2 + 1e-6)
+    t = np.clip(t, 0, 1)
+    off = image - (b_mean + t[..., None] * line)
+    residual = np.sqrt(np.einsum("hwc,hwc->hw", off, off))
+    contrast = np.sqrt(length2)
+    trust = (np.clip((contrast - 0.08) / 0.15, 0, 1)
+             * np.clip(1 - residual / (0.05 + 0.3 * contrast), 0, 1)
+             * (fg_n > 0.01) * (bg_n > 0.01))
+    return trust * t + (1 - trust) * guided
 
 
 def _fusion_step(image: np.ndarray, alpha: np.ndarray, fg: np.ndarray, bg: np.ndarray,
@@ -105,23 +164,46 @@ def _fusion_step(image: np.ndarray, alpha: np.ndarray, fg: np.ndarray, bg: np.nd
     return np.clip(f_new, 0, 1), b_hat
 
 
+def _away_from_backdrop(fg: np.ndarray, image: np.ndarray, alpha: np.ndarray,
+                        bg: np.ndarray, r: int) -> np.ndarray:
+    """Where the alpha is a little too high the estimate keeps some backdrop colour: take
+    out whatever part of its difference from the nearby solid product colour points
+    towards the backdrop's colour."""
+    solid = (alpha > 0.97).astype(F32)
+    k = (2 * r + 1, 2 * r + 1)
+    n = cv2.blur(solid, k)[..., None]
+    local = cv2.blur(image * solid[..., None], k) / (n + 1e-6)
+    local = np.where(n > 0.02, local, fg)
+    towards = bg - local
+    unit = towards / (np.linalg.norm(towards, axis=2, keepdims=True) + 1e-6)
+    diff = fg - local
+    along = np.maximum(np.einsum("hwc,hwc->hw", diff, unit), 0)[..., None]
+    return np.clip(fg - along * unit, 0, 1)
+
+
 def estimate_foreground(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     """uint8 RGB of the product alone (backdrop colour removed where alpha is partial)."""
     h, w = rgb.shape[:2]
     partial = (alpha > 0) & (alpha < 255)
     if not partial.any():
         return rgb.copy()
-    s = _scale_for(h, w, FOREGROUND_PIXELS)
-    fh, fw = max(1, round(h * s)), max(1, round(w * s))
-    small = _resize(rgb, fh, fw, shrink=True).astype(F32) / 255
-    a = _resize(alpha, fh, fw, shrink=True).astype(F32) / 255
+    # the blur-fusion windows reach ~4 % of the image; crop to the band and that margin
+    pad = int(0.05 * max(h, w)) + 8
+    x0, y0, x1, y1 = _bbox(partial, pad)
+    crop, a_crop = rgb[y0:y1, x0:x1], alpha[y0:y1, x0:x1]
+    ch, cw = crop.shape[:2]
+    s = _scale_for(ch, cw, FOREGROUND_PIXELS)
+    fh, fw = max(1, round(ch * s)), max(1, round(cw * s))
+    small = _resize(crop, fh, fw, shrink=True).astype(F32) / 255
+    a = _resize(a_crop, fh, fw, shrink=True).astype(F32) / 255
     fg, bg = small.copy(), small.copy()
-    for r in (max(4, round(0.04 * max(fh, fw))), 5, 2):
+    for r in (max(4, round(0.04 * max(h, w) * s)), 2):
         fg, bg = _fusion_step(small, a, fg, bg, r)
-    delta = fg - small
-    if (fh, fw) != (h, w):
-        delta = _resize(delta, h, w, shrink=False)
-    out = rgb.astype(F32) + delta * 255
+    fg = _away_from_backdrop(fg, small, a, bg, max(6, round(0.02 * max(h, w) * s)))
+    delta = _resize(fg - small, ch, cw, shrink=False)
+    out = rgb.copy()
+    part = partial[y0:y1, x0:x1]
+    fixed = np.clip(crop[part].astype(F32) + delta[part] * 255 + 0.5, 0, 255)
     # only the partial band changes; opaque product pixels keep their exact colour
-    out = np.where(partial[..., None], out, rgb.astype(F32))
-    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+    out[y0:y1, x0:x1][part] = fixed.astype(np.uint8)
+    return out

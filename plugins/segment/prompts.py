@@ -86,10 +86,31 @@ def crop_region(prompts: Prompts, selection: np.ndarray | None, w: int,
     return rx0, ry0, rx1, ry1
 
 
+def speck_area(h: int, w: int, share: float = SPECK) -> float:
+    """Parts smaller than this many pixels are specks: ``share`` of the frame, or of a
+    window three short sides long in a long strip."""
+    short, long = min(h, w), max(h, w)
+    return max(1.0, share * short * min(long, 3 * short))
+
+
 def _inside(labels: np.ndarray, p: Point) -> int:
     h, w = labels.shape
     x, y = min(w - 1, max(0, int(p[0]))), min(h - 1, max(0, int(p[1])))
     return int(labels[y, x])
+
+
+def _near(labels: np.ndarray, p: Point) -> int:
+    """The part under ``p``, else the most common part within a click's reach of it (the
+    classical path has already cut a negative click's own pixels out of its part)."""
+    c = _inside(labels, p)
+    if c:
+        return c
+    h, w = labels.shape
+    r = max(3, round(0.025 * max(h, w)))
+    x, y = int(p[0]), int(p[1])
+    window = labels[max(0, y - r):y + r + 1, max(0, x - r):x + r + 1]
+    found = window[window > 0]
+    return int(np.bincount(found).argmax()) if found.size else 0
 
 
 def select_components(prob: np.ndarray, seeds: Prompts, rgb: np.ndarray,
@@ -106,7 +127,7 @@ def select_components(prob: np.ndarray, seeds: Prompts, rgb: np.ndarray,
     keep[0] = False
     area = stats[:, cv2.CC_STAT_AREA]
     clicked = {_inside(labels, p) for p in seeds.positive} - {0}
-    keep[1:] &= area[1:] >= SPECK * h * w
+    keep[1:] &= area[1:] >= speck_area(h, w)
     for c in clicked:
         keep[c] = True
     if seeds.box is not None:
@@ -128,7 +149,7 @@ def select_components(prob: np.ndarray, seeds: Prompts, rgb: np.ndarray,
         keep &= only
     regrow = False
     for p in seeds.negative:
-        c = _inside(labels, p)
+        c = _near(labels, p)
         if c == 0:
             continue
         if c in clicked and classical is not None:

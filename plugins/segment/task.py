@@ -18,9 +18,9 @@ import numpy as np
 
 from editor.model.imageio import flatten
 from editor.tasks.api import Context, OutputLayer, PluginError, Request, Result
-from plugins.segment.classical import Seeds, classical_probability, work_size
+from plugins.segment.classical import WORK_SIDE, Seeds, classical_probability
 from plugins.segment.edges import estimate_foreground, refine_alpha
-from plugins.segment.prompts import Prompts, crop_region, select_components
+from plugins.segment.prompts import Prompts, crop_region, select_components, speck_area
 from plugins.segment.shadow import find_shadow, shadow_layer
 
 #: the smallest image side a cutout is attempted on
@@ -53,7 +53,7 @@ def run(request: Request, ctx: Context) -> Result:
 
     segmenter, why = _segmenter(params, ctx)
     ctx.progress(0.1, "Finding the product")
-    sh, sw = work_size(*crop.shape[:2])
+    sh, sw = _work_shape(*crop.shape[:2])
     small = cv2.resize(crop, (sw, sh), interpolation=cv2.INTER_AREA)
     sx, sy = sw / crop.shape[1], sh / crop.shape[0]
     seeds_small = local.scaled(sx, sy)
@@ -66,12 +66,24 @@ def run(request: Request, ctx: Context) -> Result:
         return classical_probability(small, Seeds(seeds_small.box, seeds_small.positive,
                                                   seeds_small.negative, bg_small))
 
-    if segmenter is not None:
-        prob = cv2.resize(segmenter.probability(crop), (sw, sh), interpolation=cv2.INTER_LINEAR)
-        method = "model"
-    else:
-        prob = classical()
-        method = "classical"
+    method = "model" if segmenter is not None else "classical"
+    windows = _windows(sh, sw)
+    if len(windows) == 1:
+        prob = (cv2.resize(segmenter.probability(crop), (sw, sh),
+                           interpolation=cv2.INTER_LINEAR)
+                if segmenter is not None else classical())
+    else:  # a long strip: look at it a few short sides at a time
+        prob = np.zeros((sh, sw), np.float32)
+        for i, (ys, xs) in enumerate(windows):
+            ctx.progress(0.1 + 0.3 * i / len(windows), "Finding the product")
+            part = small[ys, xs]
+            if segmenter is not None:
+                found = cv2.resize(segmenter.probability(part), (part.shape[1], part.shape[0]),
+                                   interpolation=cv2.INTER_LINEAR)
+            else:
+                hint = None if bg_small is None else bg_small[ys, xs]
+                found = classical_probability(part, Seeds(known_background=hint))
+            prob[ys, xs] = np.maximum(prob[ys, xs], found)
     if bg_small is not None:
         prob[bg_small] = 0
     ctx.progress(0.45, "Applying the prompts")
@@ -127,16 +139,40 @@ def _layers(image: np.ndarray, rgb: np.ndarray, alpha: np.ndarray, params: dict,
     return layers
 
 
+def _work_shape(h: int, w: int) -> tuple[int, int]:
+    """The working size: a window of at most three short sides gets the classical path's
+    working resolution (so a long strip is not squashed to a line)."""
+    short, long = min(h, w), max(h, w)
+    window = min(long, max(3 * short, long / 64))
+    scale = min(1.0, WORK_SIDE / window)
+    return max(1, round(h * scale)), max(1, round(w * scale))
+
+
+def _windows(h: int, w: int) -> list[tuple[slice, slice]]:
+    """Overlapping windows along the long side, about three short sides long each."""
+    short, long = min(h, w), max(h, w)
+    size = int(min(long, max(3 * short, long / 64)))
+    if size >= long:
+        return [(slice(0, h), slice(0, w))]
+    step = max(1, size // 2)
+    starts = list(range(0, long - size, step)) + [long - size]
+    if h >= w:
+        return [(slice(a, a + size), slice(0, w)) for a in starts]
+    return [(slice(0, h), slice(a, a + size)) for a in starts]
+
+
 def _count(alpha: np.ndarray) -> int:
-    """Products: connected parts of the mask larger than 0.2 % of the frame."""
+    """Products: connected parts of the mask larger than 0.2 % of the frame (of three
+    short sides of it, for a long strip)."""
     hard = (alpha >= 128).astype(np.uint8)
     if not hard.any():
         return 0
-    scale = min(1.0, 512 / max(hard.shape))
+    short, long = min(hard.shape), max(hard.shape)
+    scale = max(min(1.0, 512 / long), min(1.0, 64 / short))
     if scale < 1:
-        hard = cv2.resize(hard, None, fx=scale, fy=scale, interpolation=cv2.INTER_NEAREST)
+        hard = cv2.resize(hard, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     n, _, stats, _ = cv2.connectedComponentsWithStats(hard, connectivity=8)
-    floor = max(1, 0.002 * hard.size)
+    floor = speck_area(*hard.shape)
     return int((stats[1:, cv2.CC_STAT_AREA] >= floor).sum())
 
 
