@@ -156,8 +156,11 @@ def run(request: Request, ctx: Context) -> Result:
         big = image
         report["method"] = method if method != "learned" else "lanczos"
     ctx.progress(0.95, "Resampling to the exact size")
-    out = classical_resize(big, (plan.width, plan.height),
-                           "bicubic" if report["method"] == "bicubic" else "lanczos")
+    if big.shape[:2] == (plan.height, plan.width) and big is not request.image:
+        out = big  # no copy: a x4 of a large photo is gigabytes
+    else:
+        out = classical_resize(big, (plan.width, plan.height),
+                               "bicubic" if report["method"] == "bicubic" else "lanczos")
     if request.image[..., 3].min() == 255:  # an opaque photo stays exactly opaque
         out[..., 3] = 255
     ctx.progress(1.0, "Done")

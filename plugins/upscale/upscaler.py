@@ -112,14 +112,16 @@ class Upscaler:
             x0, y0 = max(0, t.x0 - margin), max(0, t.y0 - margin)
             x1, y1 = min(width, t.x1 + margin), min(height, t.y1 + margin)
             window = image[y0:y1, x0:x1]
-            big = self._enlarge(window, scale)
-            core = big[(t.y0 - y0) * scale:(t.y1 - y0) * scale,
-                       (t.x0 - x0) * scale:(t.x1 - x0) * scale]
+            box = (t.y0 - y0, t.x0 - x0, t.y1 - y0, t.x1 - x0)
+            selected = None if mask is None else mask[y0:y1, x0:x1]
+            if selected is not None and not selected.any():
+                big = self._plain(window, scale)  # outside the selection: no network needed
+            else:
+                big = self._enlarge(window, scale)
+                if selected is not None:
+                    big = self._masked(big, window, selected, scale)
             region = (slice(t.y0 * scale, t.y1 * scale), slice(t.x0 * scale, t.x1 * scale))
-            if mask is not None:
-                core = self._masked(core, window, mask[y0:y1, x0:x1], scale,
-                                    (t.y0 - y0, t.x0 - x0, t.y1 - y0, t.x1 - x0))
-            out[region] = core
+            out[region] = big[box[0] * scale:box[2] * scale, box[1] * scale:box[3] * scale]
         return out
 
     def _enlarge(self, window: np.ndarray, scale: int) -> np.ndarray:
@@ -136,14 +138,16 @@ class Upscaler:
         return out
 
     @staticmethod
-    def _masked(core: np.ndarray, window: np.ndarray, mask: np.ndarray, scale: int,
-                box: tuple[int, int, int, int]) -> np.ndarray:
-        """``core`` where the (enlarged) mask is set, Lanczos elsewhere."""
+    def _plain(window: np.ndarray, scale: int) -> np.ndarray:
         h, w = window.shape[:2]
-        y0, x0, y1, x1 = (v * scale for v in box)
-        size = (w * scale, h * scale)
-        plain = cv2.resize(window, size, interpolation=cv2.INTER_LANCZOS4)[y0:y1, x0:x1]
-        weight = cv2.resize(mask, size, interpolation=cv2.INTER_LINEAR)[y0:y1, x0:x1]
+        return cv2.resize(window, (w * scale, h * scale), interpolation=cv2.INTER_LANCZOS4)
+
+    def _masked(self, big: np.ndarray, window: np.ndarray, mask: np.ndarray,
+                scale: int) -> np.ndarray:
+        """``big`` where the (enlarged) mask is set, Lanczos elsewhere."""
+        h, w = window.shape[:2]
+        weight = cv2.resize(mask, (w * scale, h * scale), interpolation=cv2.INTER_LINEAR)
         weight = weight.astype(np.float32)[..., None] / 255.0
-        mixed = core.astype(np.float32) * weight + plain.astype(np.float32) * (1.0 - weight)
+        plain = self._plain(window, scale).astype(np.float32)
+        mixed = big.astype(np.float32) * weight + plain * (1.0 - weight)
         return np.clip(mixed + 0.5, 0, 255).astype(np.uint8)
