@@ -206,7 +206,7 @@ def _key(args: argparse.Namespace) -> str:
 
 
 def _log(text: str) -> None:
-    print(f"[{dt.datetime.now():%H:%M:%S}] {text}", flush=True)
+    print(f"[{dt.datetime.now():%H:%M:%S}] {text}", file=sys.stderr, flush=True)
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -92,7 +92,7 @@ class BoxTool(Tool):
     label = "Boxes"
     icon = "vector-square"
     hint = ("Boxes: drag to draw; click to select (Shift adds); drag a box to move it, a "
-            "handle to resize; 1-9 set the class; A accepts; Del deletes; Ctrl+C/V copy/paste")
+            "handle to resize; 1-9 set the class; A accepts; X or Del rejects; Ctrl+C/V copy/paste")
     shortcut = "R"
     order = 40
 
@@ -319,7 +319,7 @@ class BoxTool(Tool):
             self.select(list(range(len(layer.boxes))))
         elif ctrl:
             return False
-        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_X):  # X: reject
             if layer is not None and self.selected:
                 gone = set(self.selected)
                 self._commit(layer, [b for i, b in enumerate(layer.boxes) if i not in gone],

@@ -1,0 +1,131 @@
+"""Auto-label quality and speed on the Freiburg shelf photos (``detection/freiburg``, YOLO).
+
+The part of the folder held out by ``Dataset.split(0.15, seed=0)`` is never trained on.
+Full run: the detector is trained afresh with the bundled model's own script
+(``plugins/autolabel/bundle.py``, 30 CPU minutes on one thread, the backbone's feature
+caching included) and measured on the held-out photos. ``--quick``: the bundled model is
+measured on the first held-out photos instead (its card records the same split).
+
+Figures: mAP@0.5 (each box ranked under its three most probable classes, as torchvision's
+detectors rank every box-class pair), class-agnostic AP@0.5, and the share of true boxes an
+annotator could accept unchanged (a shown pre-label with IoU >= 0.5, the right class and a
+confidence at or above the plugin's default threshold). The baseline, in the same run, is the
+class-agnostic saliency proposals that the plugin gives without any model (their mAP and
+accept share are zero: they name no class). Speed is the plugin's ``run`` per photo.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import BenchContext, Report, timed
+from editor.model.imageio import load_image
+from editor.tasks.api import Request
+
+VAL_FRACTION = 0.15
+BUDGET_S = 1800.0
+CONF = 0.25
+QUICK_PHOTOS = 40
+#: photos timed for the speed figure
+SPEED_PHOTOS = 20
+
+
+def run(report: Report) -> None:
+    root = report.folder("autolabel", "detection", "freiburg")
+    if root is None:
+        return
+    from editor.training.backbones import WeightsUnavailable, weights_path
+
+    try:
+        weights_path()
+    except WeightsUnavailable as exc:
+        report.skip("autolabel", str(exc))
+        return
+    from editor.training.datasets import scan
+    from editor.training.store import bundled_model, read_card
+
+    dataset = scan(root, "detection")
+    _, held = dataset.split(VAL_FRACTION, seed=0)
+    if report.quick:
+        model = bundled_model("autolabel")
+        if model is None:
+            report.skip("autolabel", "no bundled model (resources/models/autolabel/default.pt)")
+            return
+        held = held[:QUICK_PHOTOS]
+        card = read_card(model)
+        report.note(f"autolabel: quick run measures the bundled model (trained in "
+                    f"{card.seconds:.0f} CPU s on {card.device}, {card.epochs} epochs) on the "
+                    f"first {len(held)} held-out photos; the full run retrains it")
+        _measure(report, model, held, "bundled")
+        return
+    with tempfile.TemporaryDirectory(prefix="autolabel-bench-") as tmp:
+        model = Path(tmp) / "bench.pt"
+        from plugins.autolabel.bundle import main as train
+
+        report.note(f"autolabel: training on {len(dataset.samples) - len(held)} photos, "
+                    f"{BUDGET_S:.0f} CPU s budget, one thread (held out: {len(held)})")
+        start = time.monotonic()
+        code = train([str(root), "-o", str(model), "--budget", str(BUDGET_S),
+                      "--val", str(VAL_FRACTION), "--eval-every", "0"])
+        if code != 0 or not model.is_file():
+            report.skip("autolabel", "training failed; see the lines above")
+            return
+        card = read_card(model)
+        report.note(f"autolabel: trained in {card.seconds:.0f} CPU s "
+                    f"({time.monotonic() - start:.0f} s wall) on {card.device}, "
+                    f"{card.epochs} epochs")
+        _measure(report, model, held, "retrained")
+
+
+def _measure(report: Report, model: Path, held: list, setting: str) -> None:
+    import torch
+
+    from plugins.autolabel.evaluate import scores
+    from plugins.autolabel.model import Detection, load_detector
+    from plugins.autolabel.proposals import propose
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the figures below are for one core
+    try:
+        detector = load_detector(model)
+        found, proposed, truth = {}, {}, {}
+        for sample in held:
+            image = load_image(sample.image).pixels
+            key = str(sample.image)
+            truth[key] = list(sample.boxes or [])
+            found[key] = detector.detect([image])[0]
+            proposed[key] = [Detection(b.x0, b.y0, b.x1, b.y1, b.score)
+                             for b in propose(image)]
+        ours, base = scores(found, truth, CONF), scores(proposed, truth, CONF)
+        data = f"freiburg-heldout-{len(held)}"
+        report.figure("autolabel", data, setting, "mAP50", ours["mAP50"], "-",
+                      "autolabel/proposals-agnosticAP", base["agnostic_AP50"])
+        report.figure("autolabel", data, setting, "agnostic_AP50", ours["agnostic_AP50"], "-",
+                      "autolabel/proposals", base["agnostic_AP50"])
+        report.figure("autolabel", data, f"{setting}-conf{CONF}", "accept_share",
+                      100 * ours["accept_share"], "%", "autolabel/proposals",
+                      100 * base["accept_share"])
+        _speed(report, model, held[:SPEED_PHOTOS], setting)
+    finally:
+        torch.set_num_threads(threads)
+    report.note("autolabel targets: mAP50 >= 0.60, agnostic_AP50 >= 0.80, <= 0.5 s per photo "
+                "on CPU")
+
+
+def _speed(report: Report, model: Path, samples: list, setting: str) -> None:
+    """Seconds per photo of the plugin's run (model loaded once, as in a batch)."""
+    run = report.plugin_run("autolabel")
+    if run is None:
+        return
+    ctx = BenchContext()
+    images = [load_image(s.image).pixels for s in samples]
+    run(Request(images[0], {"model": str(model), "conf": CONF}), ctx)  # load once
+    _, ours = timed(lambda: [run(Request(im, {"model": str(model), "conf": CONF}), ctx)
+                             for im in images])
+    _, base = timed(lambda: [run(Request(im, {"method": "proposals", "conf": CONF}), ctx)
+                             for im in images])
+    n = max(1, len(images))
+    report.figure("autolabel", f"freiburg-{n}photos", f"{setting}-cpu-1thread", "time_per_photo",
+                  ours / n, "s", "autolabel/proposals", base / n)
