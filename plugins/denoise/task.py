@@ -1,47 +1,185 @@
-"""Remove noise: OpenCV non-local means over tiles, with the noise level measured when the
-user does not give one. (A learned denoiser will take over when it has weights; this
-classical path is the fallback that always works.)"""
+"""Remove noise or JPEG artefacts: the plugin's ``run``.
+
+The learned denoiser (:mod:`plugins.denoise.model`) is used when a model is found (the one
+chosen for this run, the user's active model, else the bundled default); without one the
+classical path, OpenCV non-local means, always works. Either way:
+
+- the noise level is the user's ``sigma`` or, left empty, measured from the photo
+  (:func:`plugins.denoise.estimate.estimate_sigma`) and reported back;
+- ``strength`` scales what the denoiser is told (above 1 smooths more);
+- ``mode = "jpeg"`` removes compression artefacts instead, for a photo saved at ``quality``;
+- large photos go through overlapping tiles (bounded memory, blended seams, one cancel
+  point per tile);
+- with a selection only the selected pixels change (soft edges blend), and only the
+  selection's surroundings are computed;
+- alpha is passed through untouched; a grey photo stays grey.
+"""
 
 from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
 
-from editor.tasks.api import Context, OutputLayer, Request, Result
+from editor.tasks.api import Context, OutputLayer, PluginError, Request, Result
 from editor.tasks.tiling import process_tiled
+from plugins.denoise.estimate import estimate_sigma
+from plugins.denoise.model import PLUGIN_ID
+from plugins.denoise.synth import jpeg_strength
+
+__all__ = ["estimate_sigma", "run"]
 
 #: non-local means filter strength per unit of noise sigma (tuned on Kodak24 at sigma 15-50)
 H_PER_SIGMA = 0.7
-TILE = 512
-OVERLAP = 24
-
-
-def estimate_sigma(rgb: np.ndarray) -> float:
-    """Gaussian noise sigma (0-255 units, per channel) measured from the photo itself.
-
-    A 3x3 kernel that cancels smooth structure (Immerkaer, 1996) leaves mostly noise, whose
-    standard deviation is 6 sigma; the median absolute response is robust to the edges the
-    kernel does not cancel. Measured per channel, since converting to grey averages noise away.
-    """
-    h, w = rgb.shape[:2]
-    if h < 3 or w < 3:
-        return 0.0
-    kernel = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
-    estimates = []
-    for c in range(3):
-        response = cv2.filter2D(rgb[..., c].astype(np.float32), -1, kernel)[1:-1, 1:-1]
-        estimates.append(np.median(np.abs(response)) / 0.6745 / 6.0)
-    return float(np.mean(estimates))
+#: tiles for the learned model (multiples of 8 so most tiles align with the network grid)
+TILE = 1024
+OVERLAP = 48
+#: tiles for non-local means
+NLM_TILE = 512
+NLM_OVERLAP = 24
+#: around a selection, this much context is computed too
+SELECTION_MARGIN = 48
+#: non-local means has no JPEG model: artefacts of quality q are treated as noise of this
+#: sigma per quality point below 100
+NLM_SIGMA_PER_JPEG_POINT = 0.12
 
 
 def run(request: Request, ctx: Context) -> Result:
-    rgb = np.ascontiguousarray(request.image[..., :3])
-    sigma = request.params.get("sigma")
+    params = request.params
+    image = request.image
+    mode = params.get("mode", "noise")
+    strength = float(params.get("strength", 1.0))
+    method = params.get("method", "auto")
+
+    region = _region(request.mask, image.shape[:2])
+    if region is None:
+        raise PluginError("the selection is empty: select the area to clean up, or clear "
+                          "the selection to clean up the whole photo")
+    y0, y1, x0, x1 = region
+    rgb = np.ascontiguousarray(image[y0:y1, x0:x1, :3])
+
+    sigma = params.get("sigma")
     measured = sigma is None
     if measured:
-        ctx.progress(0.0, "Measuring the noise")
-        sigma = estimate_sigma(rgb)
-    h = max(0.0, float(sigma) * H_PER_SIGMA * request.params["strength"])
+        if mode == "jpeg":
+            sigma = 0.0  # blocks and ringing are not Gaussian noise: do not measure them
+        else:
+            ctx.progress(0.0, "Measuring the noise")
+            sigma = estimate_sigma(rgb)
+    sigma = float(sigma)
+    quality = float(params.get("quality", 50))
+    jpeg = jpeg_strength(quality) if mode == "jpeg" else 0.0
+    told_sigma, told_jpeg = sigma * strength, min(1.0, jpeg * strength)
+
+    net, model_path = _network(method, params.get("model"), ctx)
+    report: dict[str, Any] = {"mode": mode, "sigma": round(sigma, 2),
+                              "sigma_estimated": measured and mode != "jpeg",
+                              "strength": strength}
+    if mode == "jpeg":
+        report["quality"] = quality
+    if told_sigma < 0.5 and told_jpeg <= 0.0:
+        clean = rgb.astype(np.float32)  # nothing to remove
+        report["method"] = "none"
+        ctx.progress(1.0, "No noise to remove")
+    elif net is not None:
+        report.update(method="learned", model=str(model_path))
+        clean = _learned(rgb, net, told_sigma, told_jpeg, ctx)
+    else:
+        report["method"] = "nlmeans"
+        nlm_sigma = told_sigma + (100.0 - quality) * NLM_SIGMA_PER_JPEG_POINT * strength \
+            if mode == "jpeg" else told_sigma
+        clean = _nlmeans(rgb, nlm_sigma, ctx)
+
+    if _is_grey(rgb):
+        clean = np.repeat(clean.mean(2, keepdims=True), 3, axis=2)
+    patch = np.clip(clean + 0.5, 0, 255).astype(np.uint8)
+    out = image.copy()
+    if request.mask is not None:
+        alpha = request.mask[y0:y1, x0:x1, None].astype(np.float32) / 255.0
+        patch = np.clip(patch * alpha + image[y0:y1, x0:x1, :3] * (1 - alpha) + 0.5,
+                        0, 255).astype(np.uint8)
+        report["selection"] = [int(x0), int(y0), int(x1), int(y1)]
+    out[y0:y1, x0:x1, :3] = patch
+    ctx.log.info("denoise: %s, sigma %.1f (%s), strength %.2f", report["method"], sigma,
+                 "estimated" if report["sigma_estimated"] else "given", strength)
+    return Result(layers=[OutputLayer("raster", "Denoised", out)], report=report)
+
+
+def _region(mask: np.ndarray | None, shape: tuple[int, int]
+            ) -> tuple[int, int, int, int] | None:
+    """(y0, y1, x0, x1) to compute: the whole image, or the selection plus a margin
+    (None when the selection is empty)."""
+    h, w = shape
+    if mask is None:
+        return 0, h, 0, w
+    ys = np.flatnonzero(mask.any(1))
+    xs = np.flatnonzero(mask.any(0))
+    if len(ys) == 0:
+        return None
+    m = SELECTION_MARGIN
+    return (max(0, ys[0] - m), min(h, ys[-1] + 1 + m), max(0, xs[0] - m),
+            min(w, xs[-1] + 1 + m))
+
+
+def _is_grey(rgb: np.ndarray) -> bool:
+    return bool((rgb[..., 0] == rgb[..., 1]).all() and (rgb[..., 1] == rgb[..., 2]).all())
+
+
+def _network(method: str, chosen: str | Path | None, ctx: Context) -> tuple[Any, Path | None]:
+    """(network, its path) for this run, or (None, None) for the classical path."""
+    if method == "nlmeans":
+        return None, None
+    from editor.training.store import ModelError, model_for
+
+    path = model_for(PLUGIN_ID, chosen)
+    if path is None:
+        if method == "learned":
+            raise PluginError("no denoising model: the bundled one is missing and none was "
+                              "trained (`lightbox train denoise DIR`); choose method "
+                              "nlmeans or auto")
+        return None, None
+    device = ctx.device if ctx.device in ("cpu", "cuda") else "cpu"
+    try:
+        return load_network(path, device), Path(path)
+    except ModelError as exc:
+        raise PluginError(str(exc)) from None
+
+
+def load_network(path: Path | str, device: str = "cpu") -> Any:
+    """The network in a denoise model file (cached per file content and device);
+    ``ModelError`` when the file is not an intact denoise model."""
+    from editor.training.store import verify_model
+
+    card = verify_model(path, PLUGIN_ID)
+    return _load(str(Path(path).resolve()), card.sha256, device)
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: str, sha256: str, device: str) -> Any:
+    from editor.training.store import ModelError, load_model
+    from plugins.denoise.model import load_net
+
+    state, card = load_model(path, PLUGIN_ID)
+    try:
+        return load_net(state, card.config, device)
+    except (RuntimeError, KeyError, TypeError, ValueError) as exc:
+        raise ModelError(path, f"the weights do not fit the denoiser ({exc})") from None
+
+
+def _learned(rgb: np.ndarray, net: Any, sigma: float, jpeg: float, ctx: Context
+             ) -> np.ndarray:
+    from plugins.denoise.model import denoise_array
+
+    device = next(net.parameters()).device.type
+    return process_tiled(rgb, lambda t: denoise_array(net, t, sigma, jpeg, device),
+                         tile=TILE, overlap=OVERLAP, ctx=ctx, message="Removing noise")
+
+
+def _nlmeans(rgb: np.ndarray, sigma: float, ctx: Context) -> np.ndarray:
+    h = max(0.0, sigma * H_PER_SIGMA)
 
     def denoise_tile(tile: np.ndarray) -> np.ndarray:
         if h < 0.5 or min(tile.shape[:2]) < 3:
@@ -50,10 +188,5 @@ def run(request: Request, ctx: Context) -> Result:
         clean = cv2.fastNlMeansDenoisingColored(bgr, None, h, h, 7, 21)
         return cv2.cvtColor(clean, cv2.COLOR_BGR2RGB)
 
-    clean = process_tiled(rgb, denoise_tile, tile=TILE, overlap=OVERLAP, ctx=ctx,
-                          message="Removing noise")
-    out = request.image.copy()
-    out[..., :3] = np.clip(clean + 0.5, 0, 255).astype(np.uint8)
-    report = {"sigma": round(float(sigma), 2), "sigma_estimated": measured, "method": "nlmeans"}
-    ctx.log.info("denoise: sigma %.1f (%s), h %.1f", sigma, "estimated" if measured else "given", h)
-    return Result(layers=[OutputLayer("raster", "Denoised", out)], report=report)
+    return process_tiled(rgb, denoise_tile, tile=NLM_TILE, overlap=NLM_OVERLAP, ctx=ctx,
+                         message="Removing noise")
