@@ -141,6 +141,7 @@ def plain_grabcut(rgb: np.ndarray, margin: float = 0.05) -> np.ndarray:
             max(1, int((1 - 2 * margin) * sw)), max(1, int((1 - 2 * margin) * sh)))
     mask = np.zeros((sh, sw), np.uint8)
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    cv2.setRNGSeed(1)
     try:
         cv2.grabCut(np.ascontiguousarray(small[..., ::-1]), mask, rect, bgd, fgd, 5,
                     cv2.GC_INIT_WITH_RECT)

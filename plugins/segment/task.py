@@ -68,7 +68,9 @@ def run(request: Request, ctx: Context) -> Result:
 
     method = "model" if segmenter is not None else "classical"
     windows = _windows(sh, sw)
-    if len(windows) == 1:
+    if _uniform(small, bg_small):
+        prob = np.zeros((sh, sw), np.float32)  # nothing stands out: no product
+    elif len(windows) == 1:
         prob = (cv2.resize(segmenter.probability(crop), (sw, sh),
                            interpolation=cv2.INTER_LINEAR)
                 if segmenter is not None else classical())
@@ -137,6 +139,15 @@ def _layers(image: np.ndarray, rgb: np.ndarray, alpha: np.ndarray, params: dict,
         layers.append(OutputLayer("raster", "Cutout", np.ascontiguousarray(cutout),
                                   role="cutout"))
     return layers
+
+
+def _uniform(small: np.ndarray, known_bg: np.ndarray | None) -> bool:
+    """Whether the (still visible part of the) image is one flat colour, give or take noise."""
+    calm = cv2.medianBlur(small, 3)  # lone noisy pixels are not a product
+    pixels = calm[~known_bg] if known_bg is not None else calm.reshape(-1, 3)
+    if pixels.size == 0:
+        return True
+    return bool((pixels.max(axis=0).astype(int) - pixels.min(axis=0)).max() < 8)
 
 
 def _work_shape(h: int, w: int) -> tuple[int, int]:

@@ -223,3 +223,20 @@ def test_shadow_keep_adds_a_shadow_layer_outside_the_product():
 def test_output_picks_the_layers(output, roles):
     image = load_image(SAMPLES / "bottle.png").pixels
     assert [out.role for out in cut(image, output=output).layers] == roles
+
+
+def test_thin_parts_are_kept():
+    """A round product on a thin stick (a lollipop, a leek's root, a cable): the stick,
+    four pixels wide in a 640 px photo, stays in the mask."""
+    sample = render_sample("can", (640, 480), background="sweep", seed=6, scale=0.3,
+                           position=(0.5, 0.35), colour=(180, 30, 120))
+    image = sample.image.copy()
+    truth = sample.mask.copy()
+    ys, xs = np.nonzero(sample.mask)
+    x = int(xs.mean())
+    stick = (slice(ys.max(), 460), slice(x - 2, x + 2))
+    image[stick[0], stick[1], :3] = (90, 60, 40)
+    truth[stick] = 255
+    mask = layer(cut(image), "mask").data
+    assert (mask[stick] >= 128).mean() > 0.8
+    assert iou(mask, truth) >= 0.93
