@@ -141,7 +141,7 @@ def run(request: Request, ctx: Context) -> Result:
                               "denoised": bool(params.get("denoise"))}
     upscaler, model_path = (None, "")
     if method == "learned":
-        upscaler, model_path = _upscaler(params, ctx.device if ctx.device != "mps" else "cpu")
+        upscaler, model_path = _upscaler(params, ctx.device)
         if upscaler is None:
             method = "lanczos"
             report["note"] = "no upscale model installed: used Lanczos"
