@@ -18,7 +18,12 @@ import numpy as np
 
 from editor.model.imageio import flatten
 from editor.tasks.api import Context, OutputLayer, PluginError, Request, Result
-from plugins.segment.classical import WORK_SIDE, Seeds, classical_probability
+from plugins.segment.classical import (
+    WORK_SIDE,
+    Seeds,
+    add_thin_parts,
+    classical_probability,
+)
 from plugins.segment.edges import estimate_foreground, refine_alpha
 from plugins.segment.prompts import Prompts, crop_region, select_components, speck_area
 from plugins.segment.shadow import find_shadow, shadow_layer
@@ -86,6 +91,8 @@ def run(request: Request, ctx: Context) -> Result:
                 hint = None if bg_small is None else bg_small[ys, xs]
                 found = classical_probability(part, Seeds(known_background=hint))
             prob[ys, xs] = np.maximum(prob[ys, xs], found)
+    if method == "model":
+        prob = add_thin_parts(small, prob)
     if bg_small is not None:
         prob[bg_small] = 0
     ctx.progress(0.45, "Applying the prompts")
