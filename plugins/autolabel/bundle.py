@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             loss = task.loss(model, batch, "cpu")
             loss.backward()
             optimiser.step()
-            losses.append(float(loss))
+            losses.append(float(loss.detach()))
             if fraction >= 1.0:
                 break
         epoch += 1

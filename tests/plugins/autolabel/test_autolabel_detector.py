@@ -111,3 +111,16 @@ def test_run_plugin_directly_reports_review_and_uncertainty(trained, shapes_phot
     assert result.report["method"] == "detector"
     assert 0.0 <= result.report["uncertainty"] <= 1.0
     assert result.report["review"] == sum(b.score < 0.5 for b in layer.data)
+
+
+def test_active_command_lists_photos_most_uncertain_first(trained, capsys):
+    from plugins.autolabel.active import main as active
+
+    model, data = trained
+    assert active([str(data), "--model", str(model), "--all"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 40
+    values = [float(line.split()[0]) for line in lines]
+    assert values == sorted(values, reverse=True)
+    assert active([str(data), "--model", str(model)]) == 1  # every photo is labelled
+    assert "no unlabelled photos" in capsys.readouterr().err
