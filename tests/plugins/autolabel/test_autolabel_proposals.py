@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from editor.samples import KINDS, render_sample
 from editor.training.metrics import box_iou
@@ -38,9 +39,12 @@ def test_a_flat_photo_gets_no_proposals():
     assert propose(np.full((50, 60, 4), 200, np.uint8)) == []
 
 
-def test_run_without_a_model_gives_product_proposals():
+def test_run_without_a_model_gives_product_proposals(monkeypatch, tmp_path):
+    import editor.training.store as store
     from editor.tasks.api import Request
     from plugins.autolabel.task import run
+
+    monkeypatch.setattr(store, "BUNDLED", tmp_path)  # as if Lightbox shipped no detector
 
     sample = render_sample(KINDS[0], (200, 160), background="white", seed=3)
     result = run(Request(sample.image, {"conf": 0.1, "review": 0.5, "max_boxes": 5,
@@ -49,3 +53,13 @@ def test_run_without_a_model_gives_product_proposals():
     assert result.report["image_size"] == (200, 160)
     boxes = result.layers[0].data
     assert boxes and all(b.label == "product" for b in boxes)
+
+
+def test_asking_for_the_detector_without_one_says_what_to_train(monkeypatch, tmp_path):
+    import editor.training.store as store
+    from editor.tasks.api import PluginError, Request
+    from plugins.autolabel.task import run
+
+    monkeypatch.setattr(store, "BUNDLED", tmp_path)
+    with pytest.raises(PluginError, match="lightbox train autolabel"):
+        run(Request(np.full((20, 20, 4), 255, np.uint8), {"method": "detector"}), _Context())
