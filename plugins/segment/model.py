@@ -111,8 +111,10 @@ def half_state(model: torch.nn.Module) -> dict[str, Any]:
 class Segmenter:
     """A loaded network, ready to give probabilities for uint8 RGB images."""
 
-    def __init__(self, net: torch.nn.Module, size: int, device: str, source: str) -> None:
+    def __init__(self, net: torch.nn.Module, size: int, device: str, source: str,
+                 flip: bool = True) -> None:
         self.net, self.size, self.device, self.source = net, size, device, source
+        self.flip = flip
 
     def probability(self, rgb: np.ndarray) -> np.ndarray:
         """float32 (size, size) product probability of ``rgb`` (uint8 RGB, any size)."""
@@ -122,9 +124,14 @@ class Segmenter:
 
         with torch.inference_mode():
             x = to_input(rgb, self.size).to(self.device)
-            logits = self.net(x)
-            prob = torch.sigmoid(logits)[0, 0].float().cpu().numpy()
-        return prob
+            if self.flip:  # the mirror image too, averaged: steadier edges for little time
+                x = torch.cat([x, x.flip(3)])
+            prob = torch.sigmoid(self.net(x))[:, 0]
+            if self.flip:
+                prob = (prob[0] + prob[1].flip(1)) / 2
+            else:
+                prob = prob[0]
+        return prob.float().cpu().numpy()
 
 
 def load_from_state(state: dict[str, Any], config: dict[str, Any], device: str,
