@@ -127,10 +127,7 @@ class Segmenter:
             if self.flip:  # the mirror image too, averaged: steadier edges for little time
                 x = torch.cat([x, x.flip(3)])
             prob = torch.sigmoid(self.net(x))[:, 0]
-            if self.flip:
-                prob = (prob[0] + prob[1].flip(1)) / 2
-            else:
-                prob = prob[0]
+            prob = (prob[0] + prob[1].flip(1)) / 2 if self.flip else prob[0]
         return prob.float().cpu().numpy()
 
 
