@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 PATCH = 5
-MAX_PATCHES = 20_000
+MAX_PATCHES = 16_000
 
 
 def estimate_sigma(rgb: np.ndarray, seed: int = 0) -> float:
@@ -32,7 +32,7 @@ def estimate_sigma(rgb: np.ndarray, seed: int = 0) -> float:
     grey = bool((rgb[..., 0] == rgb[..., 1]).all() and (rgb[..., 1] == rgb[..., 2]).all())
     # noise that is identical in the three channels lives in a third of the patch space:
     # measure a grey photo on one channel
-    x = (rgb[..., :1] if grey else rgb).astype(np.float32)
+    x = rgb[..., :1] if grey else rgb  # patches are converted to float, not the photo
     # colour patches see the noise best; under strong noise most of them hold a clipped
     # value, so fall back to one channel at a time, then to smaller patches
     best = None
@@ -67,7 +67,7 @@ def _sample_patches(x: np.ndarray, size: int, count: int, seed: int) -> np.ndarr
     dy, dx = np.mgrid[0:size, 0:size]
     rows = ys[:, None, None] + dy[None]
     cols = xs[:, None, None] + dx[None]
-    return x[rows, cols].reshape(len(flat), size * size * c)
+    return x[rows, cols].reshape(len(flat), size * size * c).astype(np.float32)
 
 
 def _pca_sigma(patches: np.ndarray) -> float:

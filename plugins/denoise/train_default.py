@@ -7,8 +7,9 @@ The whole folder is held in memory (BSDS400 is 185 MB); every step draws fresh r
 patches and fresh noise (:mod:`plugins.denoise.synth`), so there are no epochs, only steps.
 The learning rate follows a cosine over the *time* budget (after a short warm-up), so the
 run anneals properly whatever speed the machine has, and ends on time. A checkpoint is
-written every few minutes; run the same command again to resume. A few images are held out
-(a fixed, name-sorted selection) and scored at sigma 15/25/50 with fixed noise; the best
+written every few minutes; run the same command again to resume (a different
+``--minutes`` moves the end of the schedule). A few images are held out (a fixed,
+name-sorted selection) and scored at sigma 15/25/50 with fixed noise; the best
 sigma-25 score decides which weights are saved, at half precision, with a model card.
 
 This is the script the bundled ``resources/models/denoise/default.pt`` comes from; users
@@ -125,8 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         saved = torch.load(ckpt_path, map_location="cpu", weights_only=True)
         net.load_state_dict(saved["model"])
         opt.load_state_dict(saved["optimiser"])
-        state = saved["state"]
-        budget = saved.get("budget", budget)
+        state = saved["state"]  # the budget is the one given now: a resume may extend it
         print(f"resumed at step {state['step']}, {state['elapsed'] / 60:.1f} min done",
               flush=True)
     rng = np.random.default_rng([args.seed, state["step"]])
