@@ -109,7 +109,12 @@ def run(request: Request, ctx: Context) -> Result:
     out[y0:y1, x0:x1, :3] = patch
     ctx.log.info("denoise: %s, sigma %.1f (%s), strength %.2f", report["method"], sigma,
                  "estimated" if report["sigma_estimated"] else "given", strength)
-    return Result(layers=[OutputLayer("raster", "Denoised", out)], report=report)
+    # the layer name shows the user the level that was used (and whether it was measured)
+    if mode == "jpeg":
+        name = f"JPEG cleaned (quality {quality:g})"
+    else:
+        name = f"Denoised (noise {sigma:.1f}, {'measured' if measured else 'given'})"
+    return Result(layers=[OutputLayer("raster", name, out)], report=report)
 
 
 def _region(mask: np.ndarray | None, shape: tuple[int, int]

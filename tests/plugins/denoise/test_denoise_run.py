@@ -147,6 +147,7 @@ def test_blind_nlmeans_removes_most_of_the_noise_and_keeps_alpha():
     assert (out[..., 3] == dirty[..., 3]).all()
     assert result.report["method"] == "nlmeans"
     assert result.report["sigma_estimated"] and 22 < result.report["sigma"] < 28
+    assert "measured" in result.layers[0].name  # the user sees the level that was used
     assert ctx.fractions[-1] == 1.0
 
 
