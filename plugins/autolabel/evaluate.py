@@ -68,9 +68,11 @@ def accept_share(found: Mapping[Any, Sequence[Detection]],
 
 def scores(found: Mapping[Any, Sequence[Detection]], truth: Mapping[Any, Sequence[Box]],
            conf: float = 0.25) -> dict[str, float]:
-    """``mAP50``, ``agnostic_AP50`` and ``accept_share`` of detections against true boxes."""
+    """``mAP50``, ``agnostic_AP50`` and ``accept_share`` of detections against true boxes,
+    and ``mAP50_1label``: mAP with each box under its most probable class only (as shown)."""
     return {
         "mAP50": mean_average_precision(ranked(found), truth)["mAP"],
+        "mAP50_1label": mean_average_precision(ranked(found, 1), truth)["mAP"],
         "agnostic_AP50": mean_average_precision(agnostic(found), truth,
                                                 class_agnostic=True)["mAP"],
         "accept_share": accept_share(found, truth, conf),

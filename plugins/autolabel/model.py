@@ -141,6 +141,8 @@ def features(images: Sequence[np.ndarray], device: str = "cpu"
             chunk = np.stack(images[start:start + EMBED_BATCH])
             x = normalise(torch.from_numpy(chunk).permute(0, 3, 1, 2).float()).to(device)
             maps = net.features(x.contiguous(memory_format=torch.channels_last))[2:]
+            # the embedding from the stride-32 map already at hand (embed() would run the
+            # whole backbone a second time)
             photo = torch.cat([m.mean(dim=(2, 3)) for m in maps] + [net._head(maps[-1])], 1)
             for i in range(len(chunk)):
                 out.append(tuple(m[i].half().cpu().contiguous()
