@@ -22,6 +22,7 @@ from editor.model.compositor import composite
 from editor.model.document import Document
 from editor.model.history import Command
 from editor.model.layers import Box, BoxLayer, Layer, MaskLayer, RasterLayer
+from editor.model.transform import Resize, TransformDocument
 from editor.tasks.api import PluginError, Prompt, Request, Result
 from editor.tasks.manifest import Manifest
 
@@ -133,6 +134,10 @@ def result_command(
     all the result is None too."""
     if not result.layers:
         return None
+    name = text or f"Run {source.get('name') or source.get('plugin', 'plugin')}"
+    resized = _resized_size(doc, result, placement)
+    if resized is not None:
+        return _resize_and_add(doc, result, source, name, resized)
     commands: list[Command] = []
     for out in result.layers:
         layer = _to_layer(doc, out, placement, source)
@@ -145,7 +150,32 @@ def result_command(
             commands.append(AddLayer(layer))
     if not commands:
         return None
-    return Macro(text or f"Run {source.get('name') or source.get('plugin', 'plugin')}", commands)
+    return Macro(name, commands)
+
+
+def _resized_size(doc: Document, result: Result, place: Placement) -> tuple[int, int] | None:
+    """The new document size when a whole-image run returns pixels of another size (an
+    upscaler): every raster and mask output the same size, and not the document's."""
+    if (place.x, place.y, place.width, place.height) != (0, 0, doc.width, doc.height):
+        return None
+    shapes = {out.data.shape[:2] for out in result.layers if out.kind != "boxes"}
+    if len(shapes) != 1:
+        return None
+    height, width = shapes.pop()
+    return None if (width, height) == doc.size else (width, height)
+
+
+def _resize_and_add(doc: Document, result: Result, source: dict[str, Any], text: str,
+                    size: tuple[int, int]) -> Command:
+    """Resize the document (every layer, the selection, the boxes) to ``size`` and add the
+    outputs on top of it, as one undo step: an upscaled photo lands over its enlarged
+    original, which stays there to compare with."""
+    width, height = size
+    resize = TransformDocument(Resize(width, height), f"{text}: resize to {width}×{height}")
+    resize.prepare(doc.layers, doc.size, doc.selection)
+    place = Placement(0, 0, width, height)
+    layers = [_to_layer(doc, out, place, source, size=size) for out in result.layers]
+    return Macro(text, [resize, *(AddLayer(layer) for layer in layers)])
 
 
 def _replaceable(doc: Document, target: Layer, layer: Layer) -> bool:
@@ -182,14 +212,17 @@ def report_summary(report: dict[str, Any], limit: int = 6) -> str:
     return ", ".join(parts[:limit])
 
 
-def _to_layer(doc: Document, out: Any, place: Placement, source: dict[str, Any]) -> Layer:
+def _to_layer(doc: Document, out: Any, place: Placement, source: dict[str, Any], *,
+              size: tuple[int, int] | None = None) -> Layer:
+    """``out`` as a layer of a document of ``size`` (default: ``doc``'s)."""
+    doc_width, doc_height = size or doc.size
     x, y, w, h = place.x, place.y, place.width, place.height
     props = {"source": dict(source)}
     if out.kind == "boxes":
         boxes = [
             Box(b.x0 + x, b.y0 + y, b.x1 + x, b.y1 + y, b.label, b.score) for b in out.data
         ]
-        return BoxLayer(out.name, boxes, doc.size, **props)
+        return BoxLayer(out.name, boxes, (doc_width, doc_height), **props)
     data: np.ndarray = out.data
     if data.shape[:2] != (h, w):
         raise PluginError(
@@ -197,10 +230,10 @@ def _to_layer(doc: Document, out: Any, place: Placement, source: dict[str, Any])
             f"{w}x{h} image; it cannot be placed as a layer of this document"
         )
     if out.kind == "mask":
-        full = np.zeros((doc.height, doc.width), np.uint8)
+        full = np.zeros((doc_height, doc_width), np.uint8)
         full[y : y + h, x : x + w] = _limit(data, place.selection)
         return MaskLayer(out.name, full, **props)
-    full = np.zeros((doc.height, doc.width, 4), np.uint8)
+    full = np.zeros((doc_height, doc_width, 4), np.uint8)
     full[y : y + h, x : x + w] = data
     if place.selection is not None:
         region = full[y : y + h, x : x + w, 3]

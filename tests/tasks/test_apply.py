@@ -3,7 +3,8 @@ import pytest
 
 from editor.model.commands import AddLayer, SetSelection
 from editor.model.document import Document
-from editor.model.layers import RasterLayer
+from editor.model.layers import Box as LabelBox
+from editor.model.layers import BoxLayer, RasterLayer
 from editor.tasks.api import Box, OutputLayer, PluginError, Result
 from editor.tasks.apply import SELECTION_MARGIN, build_request, result_command
 from editor.tasks.registry import Registry
@@ -70,12 +71,38 @@ def test_boxes_are_placed_in_document_coordinates(doc, fake_plugins):
     assert (box.x0, box.y0) == (place.x + 1, place.y + 2) and box.label == "can"
 
 
-def test_a_result_of_the_wrong_size_is_refused_clearly(doc, fake_plugins):
+def test_a_result_of_the_wrong_size_for_a_selection_is_refused_clearly(doc, fake_plugins):
     manifest = Registry.discover().get("fake").manifest
-    _, place = build_request(doc, manifest, {})
+    selection = np.zeros((100, 200), np.uint8)
+    selection[20:60, 30:90] = 255
+    doc.history.push(SetSelection(selection))
+    _, place = build_request(doc, manifest, {}, selection_only=True)
     big = Result([OutputLayer("raster", "Big", np.zeros((200, 400, 4), np.uint8))])
-    with pytest.raises(PluginError, match="400x200 raster for a 200x100 image"):
+    with pytest.raises(PluginError, match="400x200 raster for a .* image"):
         result_command(doc, big, place, {})
+
+
+def test_an_enlarged_whole_image_result_resizes_the_document_in_one_step(doc, fake_plugins):
+    """An upscaler's output lands over the enlarged original, and one undo takes both back."""
+    manifest = Registry.discover().get("fake").manifest
+    doc.history.push(AddLayer(BoxLayer("Labels", [LabelBox(10, 10, 50, 30, "cup")], doc.size)))
+    _, place = build_request(doc, manifest, {})
+    big = np.zeros((200, 400, 4), np.uint8)
+    big[..., 0] = 255
+    big[..., 3] = 255
+    result = Result([OutputLayer("raster", "Upscaled", big)])
+    doc.history.push(result_command(doc, result, place, {"plugin": "fake"}, "Run Upscale"))
+    assert doc.size == (400, 200)
+    assert [layer.name for layer in doc.layers] == ["Photo", "Labels", "Upscaled"]
+    assert doc.layers[0].pixels.shape == (200, 400, 4)
+    assert (doc.layers[0].pixels[..., 2] == 200).all()  # the original, enlarged
+    assert (doc.layers[2].pixels[..., 0] == 255).all()
+    box = doc.layers[1].boxes[0]
+    assert (box.x0, box.y0, box.x1, box.y1) == (20, 20, 100, 60)
+    assert doc.history.undo_text == "Run Upscale"
+    doc.history.undo()
+    assert doc.size == (200, 100) and [layer.name for layer in doc.layers] == ["Photo", "Labels"]
+    assert doc.layers[0].pixels.shape == (100, 200, 4)
 
 
 def test_a_report_only_result_changes_nothing_and_reads_as_a_line(doc, fake_plugins):
