@@ -50,6 +50,7 @@ def _methods(report: Report) -> dict[str, object]:
     if model is not None:
         found["segment"] = lambda im: run(Request(im, _params("model", model)),
                                           ctx).layers[0].data
+        found["segment"](render_sample("can", (320, 240)).image)  # load it before timing
     else:
         report.skip("segment (model)", "no bundled model at resources/models/segment/")
     found["segment/classical"] = lambda im: run(Request(im, _params("classical", None)),

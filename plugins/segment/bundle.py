@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -117,6 +118,40 @@ def validation_set(d: dict, size: int) -> tuple[list, list]:
     return [c[0] for c in comps], [c[1] for c in comps]
 
 
+def average(args: argparse.Namespace) -> int:
+    """Weight-average the finished model with an earlier checkpoint of its run.
+
+    Late in the run the network keeps improving on studio composites but loses some of
+    what it knew about natural photos (the salient-object validation IoU falls from 0.54
+    at step 357 to 0.34 at the end, while the composites' rises from 0.90 to 0.96); an
+    equal mix of the two weight sets keeps most of both."""
+    import torch
+
+    from editor.training.store import load_model
+
+    end, card = load_model(args.out, "segment")
+    early = torch.load(args.average_with, map_location="cpu", weights_only=True)
+    a = float(args.mix)
+    state = {k: (a * early["model"][k].float() + (1 - a) * v.float())
+             if v.is_floating_point() else v for k, v in end.items()}
+    net = build_segmenter(pretrained=False)
+    net.load_state_dict(state)
+    net.eval()
+    d = load_data(args.data, print)
+    val_images, val_masks = validation_set(d, args.size)
+    comp = evaluate(net, val_images, val_masks, args.size)
+    sod = evaluate(net, [p[0] for p in d["sod_val"]], [p[1] for p in d["sod_val"]], args.size)
+    card.metrics = {"composites_iou": comp["iou"], "composites_mae": comp["mae"],
+                    "sod_val_iou": sod["iou"], "sod_val_mae": sod["mae"]}
+    card.data = dict(card.data) | {"weights": (
+        f"{1 - a:.2f} x the end of the run (step {card.data.get('steps')}) + {a:.2f} x its "
+        f"checkpoint at step {early['step']} ({early['spent'] / 60:.0f} min)")}
+    card.date = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    save_model(args.out, half_state(net), card)
+    print(f"averaged: {card.data['weights']}; validation {card.metrics}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--minutes", type=float, default=40.0, help="wall-clock training budget")
@@ -127,8 +162,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--checkpoint-minutes", type=float, default=4.0)
+    ap.add_argument("--keep-checkpoints", action="store_true",
+                    help="also keep each periodic checkpoint as <out>-step<N>.ckpt")
+    ap.add_argument("--average-with", type=Path, metavar="CKPT",
+                    help="do not train: average the finished model at --out with this earlier "
+                         "checkpoint of the same run (--mix is its weight), re-measure, save")
+    ap.add_argument("--mix", type=float, default=0.5)
     args = ap.parse_args(argv)
     import torch
+
+    if args.average_with is not None:
+        return average(args)
 
     torch.set_num_threads(args.threads)
 
@@ -173,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         if time.monotonic() - last_ckpt > args.checkpoint_minutes * 60:
             torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "step": step,
                         "spent": time.monotonic() - start}, ckpt)
+            if args.keep_checkpoints:
+                shutil.copyfile(ckpt, args.out.with_name(f"{args.out.stem}-step{step}.ckpt"))
             last_ckpt = time.monotonic()
             log("checkpoint saved")
     net.eval()
