@@ -341,7 +341,8 @@ class TrainDialog(QDialog):
         self._show_status(self.tr("Training…"))
 
     def _progress(self, step: TrainingProgress) -> None:
-        if self.worker is not None:  # else: a report still queued from a stopped run
+        # a report still queued from a stopped run must not count as the new run's first
+        if self.worker is not None and self.sender() in (self.worker, None):
             self.run_panel.show_progress(step)
 
     def _finished(self, card: ModelCard) -> None:
