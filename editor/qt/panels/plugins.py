@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.qt.actions import settings
 from editor.qt.icons import icon
 from editor.qt.param_form import ParamForm
 from editor.tasks.device import available_devices, probe_in_subprocess
@@ -35,6 +36,10 @@ if TYPE_CHECKING:
     from editor.qt.jobs import JobController
     from editor.tasks.jobs import Job
     from editor.tasks.registry import PluginInfo, Registry
+
+#: the plugin shown first: the one run last time, else the cutout, the most used
+LAST_PLUGIN_KEY = "plugins/last"
+DEFAULT_PLUGIN = "segment"
 
 
 class _DeviceProbe(QObject):
@@ -157,9 +162,19 @@ class PluginPanel(QWidget):
             self._probe.start()
         else:
             self.set_devices(devices)
-        first = next((i for i, p in enumerate(registry.plugins) if not p.broken), 0)
+        first = self._initial_row(registry)
         self.plugin_combo.setCurrentIndex(first)
         self._on_plugin_chosen(first)
+
+    def _initial_row(self, registry: Registry) -> int:
+        """The plugin the user ran last, else the cutout (the most used), else the first
+        one that works."""
+        usable = [i for i, p in enumerate(registry.plugins) if not p.broken]
+        for wanted in (settings().value(LAST_PLUGIN_KEY), DEFAULT_PLUGIN):
+            row = self.plugin_combo.findData(wanted) if wanted else -1
+            if row in usable:
+                return row
+        return usable[0] if usable else 0
 
     def _combo_model(self) -> QStandardItemModel:
         model = self.plugin_combo.model()
@@ -260,6 +275,8 @@ class PluginPanel(QWidget):
     def _on_plugin_chosen(self, row: int) -> None:
         self._remember()
         plugin_id = self.plugin_combo.itemData(row)
+        if plugin_id is not None:
+            settings().setValue(LAST_PLUGIN_KEY, plugin_id)
         self._plugin = self.registry.get(plugin_id) if plugin_id is not None else None
         if self.form is not None:
             self.form_host.removeWidget(self.form)

@@ -205,3 +205,18 @@ def test_run_with_the_real_controller(qtbot, registry, doc):
         assert doc.layers[-1].name == "Inverted"
     finally:
         assert controller.shutdown(5000)
+
+
+def test_the_panel_opens_on_the_plugin_run_last_else_the_cutout(qtbot, registry, recorder):
+    def info(plugin_id, name):
+        return PluginInfo(plugin_id, plugin_id, Manifest(plugin_id, name, "1", "x:y", Path(".")))
+
+    reg = Registry([*registry.plugins, info("autolabel", "Auto-label boxes"),
+                    info("segment", "Cut out product")])
+    first = PluginPanel(reg, recorder, devices=[])
+    qtbot.addWidget(first)
+    assert first.plugin_combo.currentData() == "segment"  # never used: the cutout
+    first.select_plugin("autolabel")
+    again = PluginPanel(reg, recorder, devices=[])
+    qtbot.addWidget(again)
+    assert again.plugin_combo.currentData() == "autolabel"  # what the user chose last
