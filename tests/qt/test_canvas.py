@@ -28,16 +28,6 @@ def make_doc(w: int = 200, h: int = 100, rgba=(200, 30, 30, 255)) -> tuple[Docum
     return doc, layer
 
 
-@pytest.fixture
-def canvas(qtbot) -> Canvas:
-    widget = Canvas()
-    qtbot.addWidget(widget)
-    widget.resize(400, 300)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
 def pixel_at(canvas: Canvas, image_point: tuple[float, float]) -> tuple[int, ...]:
     """The colour the user sees at an image point."""
     point = canvas.image_to_widget(QPointF(*image_point)).toPoint()

@@ -38,16 +38,6 @@ def two_layers(w: int, h: int, **top_props) -> tuple[Document, RasterLayer, Rast
     return doc, bottom, top
 
 
-@pytest.fixture
-def canvas(qtbot) -> Canvas:
-    widget = Canvas()
-    qtbot.addWidget(widget)
-    widget.resize(400, 300)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
 def pixel_at(canvas: Canvas, image_point: tuple[float, float]) -> tuple[int, ...]:
     """The colour the user sees at an image point."""
     point = canvas.image_to_widget(QPointF(*image_point)).toPoint()

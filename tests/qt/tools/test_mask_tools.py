@@ -31,16 +31,6 @@ def photo() -> np.ndarray:
 
 
 @pytest.fixture
-def canvas(qtbot) -> Canvas:
-    widget = Canvas()
-    qtbot.addWidget(widget)
-    widget.resize(400, 300)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
-@pytest.fixture
 def doc(canvas) -> Document:
     document = Document(W, H)
     document.history.push(AddLayer(RasterLayer("Photo", photo())))
