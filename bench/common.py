@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO, TypeVar
 
-from editor.tasks.api import Context, Request, Result
+from editor.tasks.api import Context, QuietContext, Request, Result
 from editor.tasks.registry import PluginLoadError, Registry
 
 #: the shared, read-only development data (see ../shared/data/README.md)
@@ -191,14 +191,7 @@ def timed(fn: Callable[[], T], repeat: int = 1) -> tuple[T, float]:
     return out, best
 
 
-class BenchContext:
-    """A plugin :class:`~editor.tasks.api.Context` with no GUI: CPU, silent, never cancelled."""
+class BenchContext(QuietContext):
+    """The context benchmarks run plugins with: CPU, silent, never cancelled."""
 
-    device = "cpu"
     log = logging.getLogger("bench")
-
-    def progress(self, fraction: float, message: str = "") -> None:
-        """Progress is not shown while benchmarking."""
-
-    def check_cancelled(self) -> None:
-        """A benchmark is never cancelled."""

@@ -94,6 +94,20 @@ class Context(Protocol):
         """Raise :class:`Cancelled` if the user cancelled."""
 
 
+class QuietContext:
+    """A :class:`Context` nobody watches: on the CPU, shows no progress, never cancelled
+    (benchmarks, and a feature's own short calls on a worker thread)."""
+
+    device = "cpu"
+    log = logging.getLogger("lightbox.plugin")
+
+    def progress(self, fraction: float, message: str = "") -> None:
+        """Nobody is shown the progress."""
+
+    def check_cancelled(self) -> None:
+        """Nobody can cancel."""
+
+
 def check_image(image: Any) -> None:
     if not isinstance(image, np.ndarray) or image.dtype != np.uint8:
         raise TypeError("an image must be a numpy uint8 array")

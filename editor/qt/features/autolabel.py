@@ -18,7 +18,6 @@ of training, and each round's held-out figures are listed in the dock.
 from __future__ import annotations
 
 import copy
-import logging
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,7 +44,7 @@ from editor.model.layers import Box, BoxLayer, RasterLayer
 from editor.qt.features import Feature, feature
 from editor.qt.features.annotate import AnnotateFeature, label_layer
 from editor.qt.tools.boxes import NEW_LAYER_NAME
-from editor.tasks.api import Request
+from editor.tasks.api import QuietContext, Request
 from editor.training.metrics import box_iou
 
 if TYPE_CHECKING:
@@ -65,19 +64,6 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("AutolabelFeature", text)
 
 
-class _QuietContext:
-    """A plugin context for the feature's own workers: no progress display, no cancel."""
-
-    device = "cpu"
-    log = logging.getLogger("lightbox.autolabel")
-
-    def progress(self, fraction: float, message: str = "") -> None:
-        pass
-
-    def check_cancelled(self) -> None:
-        pass
-
-
 def merge_prelabels(existing: list[Box], new: list[Box]) -> list[Box]:
     """The label layer after a pre-label run: every box a person accepted, then each new
     pre-label that does not repeat one of them (earlier pre-labels give way)."""
@@ -90,7 +76,7 @@ def merge_prelabels(existing: list[Box], new: list[Box]) -> list[Box]:
 
 def prelabel(plugin: PluginInfo, image: Any, params: dict[str, Any]) -> tuple[list[Box], dict]:
     """Worker: the plugin's boxes for one RGBA image, and its report."""
-    result = plugin.load_run()(Request(image, params), _QuietContext())
+    result = plugin.load_run()(Request(image, params), QuietContext())
     boxes = next((list(out.data) for out in result.layers if out.kind == "boxes"), [])
     return boxes, dict(result.report)
 
@@ -111,7 +97,7 @@ def prelabel_folder(plugin: PluginInfo, root: Path, fmt: str, params: dict[str, 
             size = (image.shape[1], image.shape[0])
             if fmt == "coco" and convert.read_image(photo, size, root, fmt)[0]:
                 continue  # already labelled in the folder's COCO file
-            result = run(Request(image, params), _QuietContext())
+            result = run(Request(image, params), QuietContext())
             boxes = next((list(o.data) for o in result.layers if o.kind == "boxes"), [])
             save(photo, size, boxes, root)
             scored.append((photo, float(result.report.get("uncertainty", 1.0))))
