@@ -4,7 +4,12 @@ The :class:`JobController` is the only place where the GUI starts AI work. Jobs 
 time on a single worker thread; only plain data (the :class:`~editor.tasks.jobs.Job` with its
 numpy request and result) crosses threads. Every signal of the controller is emitted on the
 GUI thread, and a finished job's result is pushed onto the document's history there, as one
-undo step, so the document is never touched from the worker.
+undo step, so the document is never changed from the worker.
+
+The worker does read the document once, after the plugin: it builds the undo command for
+the result (an upscale's resize of every layer is the costly part) so the GUI thread only
+pushes it. The command is used if the document's history did not move meanwhile; after
+any edit it is built again on the GUI thread from the document as it is then.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import time
 import traceback
 import weakref
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +28,7 @@ from editor.tasks.apply import plan_request, report_summary, result_command
 from editor.tasks.jobs import Job, JobState
 
 if TYPE_CHECKING:
+    from editor.model.commands import Command
     from editor.model.document import Document
     from editor.model.layers import Layer
     from editor.tasks.api import Prompt
@@ -40,18 +46,27 @@ class _Pending:
     placement: Any
     params: dict[str, Any]
     geometry: int  # the document's geometry version when the job was submitted
+    text: str  # the undo step's name
     #: output roles whose result is written over these layers instead of adding new ones
     targets: dict[str, Layer] = field(default_factory=dict)
+
+
+@dataclass
+class _Landing:
+    """A result's undo command, built on the worker at history version ``version``."""
+
+    version: int
+    command: Command | None
 
 
 class _Worker(QObject):
     """Lives on the worker thread; runs one job at a time and reports back by signals."""
 
     updated = Signal(object)
-    finished = Signal(object)
+    finished = Signal(object, object)  # the job, its _Landing (None: build it on the GUI)
 
-    @Slot(object)
-    def run(self, job: Job) -> None:
+    @Slot(object, object)
+    def run(self, job: Job, prepare: Callable[[Job], _Landing | None]) -> None:
         interval = 1.0 / UPDATES_PER_SECOND
         last = {"time": 0.0, "state": None}
 
@@ -68,7 +83,13 @@ class _Worker(QObject):
             job.state = JobState.FAILED
             job.error = str(exc) or type(exc).__name__
             job.details = traceback.format_exc()
-        self.finished.emit(job)
+        landing = None
+        if job.state is JobState.DONE:
+            try:
+                landing = prepare(job)
+            except Exception:  # noqa: BLE001 - the GUI thread builds it again and reports
+                landing = None
+        self.finished.emit(job, landing)
 
 
 class JobController(QObject):
@@ -84,7 +105,7 @@ class JobController(QObject):
     job_updated = Signal(object)
     job_finished = Signal(object)
     job_removed = Signal(object)
-    _start = Signal(object)
+    _start = Signal(object, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -144,7 +165,9 @@ class JobController(QObject):
             title = self.tr("{name} (selection)").format(name=plugin.name)
         job = Job(plugin, plan.build, device=device, title=title)
         self._pending[job.id] = _Pending(weakref.ref(doc), plan.placement, values,
-                                         doc.geometry, dict(targets or {}))
+                                         doc.geometry,
+                                         self.tr("Run {name}").format(name=plugin.name),
+                                         dict(targets or {}))
         self._jobs.append(job)
         self._queue.append(job)
         self.job_added.emit(job)
@@ -218,43 +241,41 @@ class JobController(QObject):
             return
         self._ensure_thread()
         self._running = self._queue.popleft()
-        self._start.emit(self._running)
+        pending = self._pending.get(self._running.id)
+        self._start.emit(self._running, lambda job: _prepare(pending, job))
 
     @Slot(object)
     def _on_updated(self, job: Job) -> None:
         if not job.state.finished:  # the finished signal reports the final state
             self.job_updated.emit(job)
 
-    @Slot(object)
-    def _on_finished(self, job: Job) -> None:
+    @Slot(object, object)
+    def _on_finished(self, job: Job, landing: _Landing | None) -> None:
         if job is self._running:
             self._running = None
         if job.state is JobState.DONE:
-            self._land(job)
+            self._land(job, landing)
         self._finish(job)
         if self._thread is not None:
             self._start_next()
 
-    def _land(self, job: Job) -> None:
-        """Push the result of a DONE job onto its document's history as one undo step."""
+    def _land(self, job: Job, landing: _Landing | None = None) -> None:
+        """Push the result of a DONE job onto its document's history as one undo step
+        (the worker's ``landing`` if the document did not change since it was built)."""
         pending = self._pending.get(job.id)
         doc = pending.doc() if pending is not None else None
         if pending is None or doc is None or job.result is None or self._thread is None:
             return  # the document (or the whole window) closed meanwhile
-        manifest = job.plugin.manifest
-        source = {
-            "plugin": job.plugin.id,
-            "version": manifest.version if manifest is not None else "",
-            "params": dict(pending.params),
-            "device": job.device,
-        }
-        text = self.tr("Run {name}").format(name=job.plugin.name)
         try:
             if doc.geometry != pending.geometry:
                 raise ValueError(self.tr("the image was cropped, resized, rotated or flipped "
                                          "while the job ran; run it again"))
-            command = result_command(doc, job.result, pending.placement, source, text=text,
-                                     targets=pending.targets)
+            if landing is not None and landing.version == doc.history.version:
+                command = landing.command
+            else:
+                command = result_command(doc, job.result, pending.placement,
+                                         _source(job, pending), text=pending.text,
+                                         targets=pending.targets)
             if command is not None:
                 doc.history.push(command)
             elif job.result.report:  # a report only: say what it found
@@ -271,6 +292,27 @@ class JobController(QObject):
         job.result = None
         self.job_updated.emit(job)
         self.job_finished.emit(job)
+
+
+def _source(job: Job, pending: _Pending) -> dict[str, Any]:
+    """What a result layer records about the run that made it."""
+    manifest = job.plugin.manifest
+    return {"plugin": job.plugin.id,
+            "version": manifest.version if manifest is not None else "",
+            "params": dict(pending.params), "device": job.device}
+
+
+def _prepare(pending: _Pending | None, job: Job) -> _Landing | None:
+    """On the worker: ``job``'s undo command, built from the document as it is now and
+    stamped with the history version it was read at (checked again before it is used)."""
+    doc = pending.doc() if pending is not None else None
+    if pending is None or doc is None or job.result is None or \
+            doc.geometry != pending.geometry:
+        return None
+    version = doc.history.version
+    command = result_command(doc, job.result, pending.placement, _source(job, pending),
+                             text=pending.text, targets=pending.targets)
+    return _Landing(version, command)
 
 
 def _dead_ref() -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QTimer
 
-from editor.model.commands import AddLayer
+from editor.model.commands import AddLayer, ReplaceRegion
 from editor.model.compositor import composite
 from editor.model.document import Document
 from editor.model.layers import RasterLayer
@@ -200,3 +200,73 @@ def test_a_report_only_plugin_adds_no_layer_and_says_what_it_found(qtbot, contro
     assert job.state is JobState.DONE
     assert job.summary == "label reject, score 0.91"
     assert [layer.name for layer in doc.layers] == ["Photo"] and not doc.history.can_redo
+
+
+BIGGER_TASK = (
+    "import time\n"
+    "import numpy as np\n"
+    "from editor.tasks.api import OutputLayer, Result\n\n"
+    "def run(request, ctx):\n"
+    "    time.sleep(float(request.params.get('seconds', 0)))\n"
+    "    big = np.repeat(np.repeat(request.image, 2, axis=0), 2, axis=1)\n"
+    "    return Result([OutputLayer('raster', 'Upscaled', big)])\n"
+)
+
+
+def test_a_result_that_resizes_the_document_is_prepared_off_the_gui_thread(
+        qtbot, controller, fake_plugins, doc, monkeypatch):
+    import threading
+
+    from editor.model import transform
+
+    (fake_plugins / "lightbox_fake_plugin" / "task.py").write_text(BIGGER_TASK)
+    threads = []
+    original = transform.TransformDocument.prepare
+
+    def recording(self, *args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(transform.TransformDocument, "prepare", recording)
+    job = controller.submit(doc, Registry.discover().get("fake"), {})
+    wait_finished(qtbot, controller, job)
+    assert job.state is JobState.DONE, job.error
+    assert doc.size == (16, 12)
+    assert [layer.name for layer in doc.layers] == ["Photo", "Upscaled"]
+    assert threads == [False]  # once, on the worker: the GUI thread only swapped data in
+    doc.history.undo()
+    assert doc.size == (8, 6) and [layer.name for layer in doc.layers] == ["Photo"]
+
+
+def test_an_edit_made_while_the_result_was_prepared_is_kept(qtbot, controller, fake_plugins,
+                                                            doc, monkeypatch):
+    """The worker's command is stale once the user edits: the GUI builds it again."""
+    import threading
+
+    from editor.qt import jobs
+
+    (fake_plugins / "lightbox_fake_plugin" / "task.py").write_text(BIGGER_TASK)
+    prepared, edited = threading.Event(), threading.Event()
+    original = jobs._prepare
+
+    def slow(pending, job):
+        landing = original(pending, job)
+        prepared.set()
+        edited.wait(5)  # the user edits right now, before the result lands
+        return landing
+
+    monkeypatch.setattr(jobs, "_prepare", slow)
+    job = controller.submit(doc, Registry.discover().get("fake"), {})
+    qtbot.waitUntil(prepared.is_set, timeout=15000)
+    photo = doc.layers[0]
+    stroke = np.full((6, 4, 4), 255, np.uint8)  # the left half painted white
+    doc.history.push(ReplaceRegion(photo, 0, 0, stroke))
+    edited.set()
+    wait_finished(qtbot, controller, job)
+    assert job.state is JobState.DONE, job.error
+    assert [layer.name for layer in doc.layers] == ["Photo", "Upscaled"]
+    assert photo.pixels.shape == (12, 16, 4)
+    assert photo.pixels[:, :6, 0].min() > 230  # the stroke, resized with the photo
+    assert np.abs(photo.pixels[:, 11:, 0].astype(int) - 200).max() < 15
+    doc.history.undo()
+    assert doc.size == (8, 6) and (photo.pixels[:, :4, 0] == 255).all()
