@@ -108,6 +108,23 @@ class QuietContext:
         """Nobody can cancel."""
 
 
+class RecordingContext(QuietContext):
+    """A :class:`Context` for plugin authors' tests: keeps every progress fraction in
+    :attr:`fractions` (refusing one outside 0..1) and, given ``cancel_after=N``, cancels
+    at the report after the N-th, as a user pressing Cancel would."""
+
+    def __init__(self, cancel_after: int | None = None) -> None:
+        self.fractions: list[float] = []
+        self.cancel_after = cancel_after
+
+    def progress(self, fraction: float, message: str = "") -> None:
+        if not 0.0 <= fraction <= 1.0:
+            raise ValueError(f"progress must be within 0..1, got {fraction}")
+        self.fractions.append(fraction)
+        if self.cancel_after is not None and len(self.fractions) > self.cancel_after:
+            raise Cancelled()
+
+
 def check_image(image: Any) -> None:
     if not isinstance(image, np.ndarray) or image.dtype != np.uint8:
         raise TypeError("an image must be a numpy uint8 array")

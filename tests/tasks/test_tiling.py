@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from editor.tasks.api import Cancelled
+from editor.tasks.api import Cancelled, RecordingContext
 from editor.tasks.tiling import process_tiled, tile_grid
 
 
@@ -34,20 +34,12 @@ def test_seams_blend_smoothly_when_tiles_disagree():
 
 def test_scaled_output_and_progress_and_cancel():
     image = np.zeros((300, 300, 3), np.uint8)
-    seen: list[float] = []
-
-    class Ctx:
-        def progress(self, fraction, message=""):
-            seen.append(fraction)
-            if len(seen) == 3 and cancel:
-                raise Cancelled()
-
-    cancel = False
+    ctx = RecordingContext()
     out = process_tiled(image, lambda t: np.repeat(np.repeat(t, 2, 0), 2, 1), tile=128,
-                        overlap=16, scale=2, ctx=Ctx())
+                        overlap=16, scale=2, ctx=ctx)
     assert out.shape == (600, 600, 3)
-    assert seen == sorted(seen) and seen[-1] == 1.0
-    seen.clear()
-    cancel = True
+    assert ctx.fractions == sorted(ctx.fractions) and ctx.fractions[-1] == 1.0
+    ctx = RecordingContext(cancel_after=2)
     with pytest.raises(Cancelled):
-        process_tiled(image, lambda t: t, tile=128, overlap=16, ctx=Ctx())
+        process_tiled(image, lambda t: t, tile=128, overlap=16, ctx=ctx)
+    assert len(ctx.fractions) == 3

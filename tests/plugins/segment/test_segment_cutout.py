@@ -3,8 +3,6 @@ and the awkward inputs (all white, tiny, huge, existing transparency)."""
 
 from __future__ import annotations
 
-import logging
-
 import cv2
 import numpy as np
 import pytest
@@ -12,25 +10,11 @@ import pytest
 from editor.model.imageio import load_image
 from editor.paths import RESOURCES
 from editor.samples import render_product, render_sample
-from editor.tasks.api import PluginError, Prompt, Request
+from editor.tasks.api import PluginError, Prompt, RecordingContext, Request
 from editor.training.metrics import iou
 from plugins.segment.task import NO_PRODUCT, run
 
 SAMPLES = RESOURCES / "samples"
-
-
-class Ctx:
-    device = "cpu"
-    log = logging.getLogger("test-segment")
-
-    def __init__(self) -> None:
-        self.fractions: list[float] = []
-
-    def progress(self, fraction: float, message: str = "") -> None:
-        self.fractions.append(fraction)
-
-    def check_cancelled(self) -> None:
-        pass
 
 
 def params(**kw):
@@ -41,7 +25,7 @@ def params(**kw):
 
 
 def cut(image, prompts=(), mask=None, **kw):
-    return run(Request(image, params(**kw), mask=mask, prompts=list(prompts)), Ctx())
+    return run(Request(image, params(**kw), mask=mask, prompts=list(prompts)), RecordingContext())
 
 
 def layer(result, role):

@@ -3,31 +3,16 @@ transparency, and clear refusals of what cannot work."""
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from editor.tasks.api import PluginError, Request
+from editor.tasks.api import PluginError, RecordingContext, Request
 from editor.training.store import ModelCard, save_model
 from plugins.upscale.model import ARCHITECTURE, NetConfig, build_network
 from plugins.upscale.task import MAX_SIDE, model_scale, plan_size, run
-
-
-class Ctx:
-    device = "cpu"
-    log = logging.getLogger("test")
-
-    def __init__(self) -> None:
-        self.fractions: list[float] = []
-
-    def progress(self, fraction: float, message: str = "") -> None:
-        self.fractions.append(fraction)
-
-    def check_cancelled(self) -> None:
-        pass
 
 
 def model_file(folder: Path, name: str, noise: float) -> Path:
@@ -86,7 +71,7 @@ def photo(h: int = 37, w: int = 53, seed: int = 0) -> np.ndarray:
 
 
 def upscale(image: np.ndarray, **values) -> np.ndarray:
-    return run(Request(image, params(**values)), Ctx()).layers[0].data
+    return run(Request(image, params(**values)), RecordingContext()).layers[0].data
 
 
 @pytest.mark.parametrize("scale", [2, 3, 4])
@@ -116,7 +101,7 @@ def test_the_nearest_model_scale_is_used_and_the_rest_resampled(model):
     assert model_scale(2.2, (2, 3, 4)) == 3
     assert model_scale(7.0, (2, 3, 4)) == 4
     assert model_scale(3.0, (4,)) == 4
-    result = run(Request(photo(), params(model, long_side=2000)), Ctx())
+    result = run(Request(photo(), params(model, long_side=2000)), RecordingContext())
     assert result.report["model_scale"] == 4 and result.layers[0].data.shape[1] == 2000
 
 
@@ -168,14 +153,14 @@ def test_a_selection_limits_the_learned_upscale(model):
     plain = cv2.resize(image, (106, 74), interpolation=cv2.INTER_LANCZOS4)
     mask = np.zeros(image.shape[:2], np.uint8)
     mask[:, :20] = 255
-    out = run(Request(image, params(model, scale=2), mask=mask), Ctx()).layers[0].data
+    out = run(Request(image, params(model, scale=2), mask=mask), RecordingContext()).layers[0].data
     assert np.abs(out[:, :30].astype(int) - learned[:, :30]).max() <= 1
     assert np.abs(out[:, 60:].astype(int) - plain[:, 60:]).max() <= 1
 
 
 def test_a_one_pixel_image_is_refused():
     with pytest.raises(PluginError, match="1x1"):
-        run(Request(np.zeros((1, 1, 4), np.uint8), params()), Ctx())
+        run(Request(np.zeros((1, 1, 4), np.uint8), params()), RecordingContext())
 
 
 def test_an_oversized_output_is_refused_before_any_work(monkeypatch):
@@ -185,7 +170,7 @@ def test_an_oversized_output_is_refused_before_any_work(monkeypatch):
         raise AssertionError("work started")
 
     monkeypatch.setattr(task, "_upscaler", no_work)
-    ctx = Ctx()
+    ctx = RecordingContext()
     image = np.zeros((4, 10_001, 4), np.uint8)
     with pytest.raises(PluginError, match="40,000"):
         run(Request(image, params(scale=4)), ctx)
@@ -204,7 +189,7 @@ def test_without_a_model_the_classical_path_runs_and_says_so(monkeypatch):
     import editor.training.store as store
 
     monkeypatch.setattr(store, "bundled_model", lambda plugin, name="default": None)
-    result = run(Request(photo(), params(scale=3)), Ctx())
+    result = run(Request(photo(), params(scale=3)), RecordingContext())
     assert result.report["method"] == "lanczos" and "no upscale model" in result.report["note"]
     assert result.layers[0].data.shape == (111, 159, 4)
 
@@ -214,7 +199,7 @@ def test_a_damaged_model_is_a_clear_error(tmp_path, model):
     broken.write_bytes(model.read_bytes()[:100])
     (tmp_path / "broken.json").write_text(model.with_suffix(".json").read_text())
     with pytest.raises(PluginError, match="broken.pt"):
-        run(Request(photo(), params(broken)), Ctx())
+        run(Request(photo(), params(broken)), RecordingContext())
 
 
 def test_greyscale_and_16_bit_files_upscale_from_the_command_line(model, tmp_path):
@@ -256,7 +241,7 @@ def test_denoise_first_runs_the_denoise_plugin_then_upscales(model):
     rng = np.random.default_rng(1)
     image = photo()
     image[..., :3] = np.clip(image[..., :3] + rng.normal(0, 20, image[..., :3].shape), 0, 255)
-    ctx = Ctx()
+    ctx = RecordingContext()
     result = run(Request(image, params(model, scale=2, denoise=True)), ctx)
     assert result.report["denoised"] is True
     assert result.layers[0].data.shape == (74, 106, 4)
