@@ -1,20 +1,23 @@
 """Train the bundled default cutout model (``resources/models/segment/default.pt``).
 
     python -m plugins.segment.bundle --minutes 40 [--data ../shared/data] [--out PATH]
+                                     [--init WEIGHTS] [--sod-share 0.5]
 
 Data (read-only, never copied into the repository):
 
 - products from ``products-on-white`` (masks derived from the white) minus the ones
   :func:`bench_products` holds out for the benchmark, and products rendered by
   :mod:`editor.samples`, pasted onto studio sweeps, plain colours, gradients, textures and
-  natural photos from ``restoration/train-bsds400`` (without the images that are also in
-  the salient-object set);
+  defocused close-ups of natural photos from ``restoration/train-bsds400`` (without the
+  images that are also in the salient-object set);
 - real photo+mask pairs from ``segmentation/sod-dev`` minus the ones :func:`sod_split`
-  holds out for the benchmark and for validation.
+  holds out for the benchmark and for validation: half of each batch, heavily augmented,
+  and their objects are also pasted onto the composites' backdrops now and then.
 
-The run is bounded by wall-clock time (one CPU thread), checkpoints every few minutes and
-resumes from its checkpoint; at the end the weights are stored in half precision with a
-model card that records the data and the held-out figures.
+The run is bounded by wall-clock time (one CPU thread). Every few minutes it measures the
+validation composites and validation photos, keeps the best weights so far and writes a
+checkpoint it resumes from; at the end the best weights are stored in half precision with a
+model card that records the data, the step kept and the validation figures.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from editor.training.store import ModelCard, save_model
 from plugins.segment.model import ARCHITECTURE, INPUT_SIZE, build_segmenter, half_state
 from plugins.segment.synth import (
     composite,
+    cutout_from_pair,
     cutout_from_white,
     held_out,
     rendered_products,
@@ -45,7 +49,7 @@ from plugins.segment.train import augment_pair, evaluate, seg_loss, to_batch
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 OUT = RESOURCES / "models" / "segment" / "default.pt"
 #: salient-object images held out for the benchmark, and for validation
-SOD_BENCH, SOD_VAL = 30, 8
+SOD_BENCH, SOD_VAL = 30, 12
 BENCH_PRODUCTS = 10
 LICENCE = ("Apache-2.0; trained by Lightbox's plugins/segment/bundle.py on synthetic "
            "composites of products-on-white (GroceryStoreDataset iconic images, MIT) and "
@@ -93,20 +97,29 @@ def load_data(data: Path, log) -> dict:
     log(f"{len(products)} product shots, {len(rendered)} rendered products, {len(photos)} "
         f"backdrop photos, sod: {len(sod_train)} train / {len(sod_val)} val / "
         f"{len(sod_bench)} bench")
+    pairs = [sod_pair(f) for f in sod_train]
     return {"products": products + rendered, "shots": len(products), "rendered": len(rendered),
-            "photos": photos, "sod_train": [sod_pair(f) for f in sod_train],
+            "photos": photos, "sod_train": pairs,
+            "sod_objects": [c for (rgb, mask), f in zip(pairs, sod_train, strict=True)
+                            if (c := cutout_from_pair(rgb, mask, f.stem))],
             "sod_val": [sod_pair(f) for f in sod_val], "bench_products": sorted(bench),
             "sod_bench": [f.name for f in sod_bench]}
 
 
-def make_batch(rng: np.random.Generator, d: dict, batch: int, size: int):
+def make_batch(rng: np.random.Generator, d: dict, batch: int, size: int,
+               sod_share: float = 0.5, pasted_objects: float = 0.25):
+    """``sod_share`` of the batch are augmented real pairs; the rest are composites, of
+    which ``pasted_objects`` paste a training pair's object (an animal, a person, a vase)
+    instead of a product, so the network meets more kinds of object than products."""
     images, masks = [], []
+    real = int(round(batch * sod_share)) if d["sod_train"] else 0
     for i in range(batch):
-        if i < batch // 4 and d["sod_train"]:
+        if i < real:
             rgb, mask = d["sod_train"][int(rng.integers(len(d["sod_train"])))]
             image, mask = augment_pair(rng, rgb, mask, size)
         else:
-            image, mask = composite(rng, d["products"], size, size, d["photos"])
+            objects = d.get("sod_objects") if rng.uniform() < pasted_objects else None
+            image, mask = composite(rng, objects or d["products"], size, size, d["photos"])
         images.append(image)
         masks.append(mask)
     return to_batch(images, masks)
@@ -118,38 +131,17 @@ def validation_set(d: dict, size: int) -> tuple[list, list]:
     return [c[0] for c in comps], [c[1] for c in comps]
 
 
-def average(args: argparse.Namespace) -> int:
-    """Weight-average the finished model with an earlier checkpoint of its run.
-
-    Late in the run the network keeps improving on studio composites but loses some of
-    what it knew about natural photos (the salient-object validation IoU falls from 0.54
-    at step 357 to 0.34 at the end, while the composites' rises from 0.90 to 0.96); an
-    equal mix of the two weight sets keeps most of both."""
+def _weights(path: Path) -> dict:
+    """Float weights from a saved model (``.pt`` with its card) or a training checkpoint."""
     import torch
 
     from editor.training.store import load_model
 
-    end, card = load_model(args.out, "segment")
-    early = torch.load(args.average_with, map_location="cpu", weights_only=True)
-    a = float(args.mix)
-    state = {k: (a * early["model"][k].float() + (1 - a) * v.float())
-             if v.is_floating_point() else v for k, v in end.items()}
-    net = build_segmenter(pretrained=False)
-    net.load_state_dict(state)
-    net.eval()
-    d = load_data(args.data, print)
-    val_images, val_masks = validation_set(d, args.size)
-    comp = evaluate(net, val_images, val_masks, args.size)
-    sod = evaluate(net, [p[0] for p in d["sod_val"]], [p[1] for p in d["sod_val"]], args.size)
-    card.metrics = {"composites_iou": comp["iou"], "composites_mae": comp["mae"],
-                    "sod_val_iou": sod["iou"], "sod_val_mae": sod["mae"]}
-    card.data = dict(card.data) | {"weights": (
-        f"{1 - a:.2f} x the end of the run (step {card.data.get('steps')}) + {a:.2f} x its "
-        f"checkpoint at step {early['step']} ({early['spent'] / 60:.0f} min)")}
-    card.date = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    save_model(args.out, half_state(net), card)
-    print(f"averaged: {card.data['weights']}; validation {card.metrics}")
-    return 0
+    if path.suffix == ".ckpt":
+        state = torch.load(path, map_location="cpu", weights_only=True)["model"]
+    else:
+        state, _ = load_model(path, "segment")
+    return {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,15 +156,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--checkpoint-minutes", type=float, default=4.0)
     ap.add_argument("--keep-checkpoints", action="store_true",
                     help="also keep each periodic checkpoint as <out>-step<N>.ckpt")
-    ap.add_argument("--average-with", type=Path, metavar="CKPT",
-                    help="do not train: average the finished model at --out with this earlier "
-                         "checkpoint of the same run (--mix is its weight), re-measure, save")
-    ap.add_argument("--mix", type=float, default=0.5)
+    ap.add_argument("--init", type=Path, metavar="PT_OR_CKPT",
+                    help="start from these weights (a saved model or a checkpoint) instead of "
+                         "the ImageNet encoder; the schedule and optimiser start afresh")
+    ap.add_argument("--sod-share", type=float, default=0.5,
+                    help="share of each batch drawn from the real salient-object pairs")
     args = ap.parse_args(argv)
     import torch
-
-    if args.average_with is not None:
-        return average(args)
 
     torch.set_num_threads(args.threads)
 
@@ -181,20 +171,44 @@ def main(argv: list[str] | None = None) -> int:
 
     d = load_data(args.data, log)
     val_images, val_masks = validation_set(d, args.size)
-    net = build_segmenter(pretrained=True)
+    net = build_segmenter(pretrained=args.init is None)
+    if args.init is not None:
+        net.load_state_dict(_weights(args.init))
+        log(f"starting from {args.init}")
     net.freeze_early()
     opt = torch.optim.AdamW([{"params": net.encoder_parameters(), "lr": args.lr / 10},
                              {"params": net.decoder_parameters(), "lr": args.lr}],
                             weight_decay=1e-4)
     ckpt = args.out.with_suffix(".ckpt")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    step, spent = 0, 0.0
+    step, spent, best = 0, 0.0, {"score": -1.0}
     if ckpt.is_file():
         saved = torch.load(ckpt, map_location="cpu", weights_only=True)
         net.load_state_dict(saved["model"])
         opt.load_state_dict(saved["opt"])
         step, spent = int(saved["step"]), float(saved["spent"])
+        best = saved.get("best", best)
         log(f"resumed at step {step}, {spent / 60:.1f} min already trained")
+
+    def validate() -> dict:
+        """Validation figures; the best weights so far (by composites IoU + SOD IoU, both
+        on images training never draws) are kept for the end."""
+        net.eval()
+        comp = evaluate(net, val_images, val_masks, args.size)
+        sod = evaluate(net, [p[0] for p in d["sod_val"]], [p[1] for p in d["sod_val"]],
+                       args.size)
+        net.train()
+        metrics = {"composites_iou": comp["iou"], "composites_mae": comp["mae"],
+                   "sod_val_iou": sod["iou"], "sod_val_mae": sod["mae"]}
+        score = comp["iou"] + sod["iou"]
+        if score > best["score"]:
+            best.update(score=score, step=step, metrics=metrics,
+                        model={k: v.detach().clone() for k, v in net.state_dict().items()})
+        log(f"validation at step {step}: "
+            + ", ".join(f"{k} {v:.4f}" for k, v in metrics.items())
+            + f" (best: step {best['step']})")
+        return metrics
+
     budget = args.minutes * 60
     base = [g["lr"] for g in opt.param_groups]
     start, last_ckpt, losses = time.monotonic() - spent, time.monotonic(), []
@@ -205,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         for g, lr in zip(opt.param_groups, base, strict=True):
             g["lr"] = lr * warm * (0.03 + 0.97 * 0.5 * (1 + math.cos(math.pi * frac)))
         rng = np.random.default_rng([7, step])
-        x, y = make_batch(rng, d, args.batch, args.size)
+        x, y = make_batch(rng, d, args.batch, args.size, args.sod_share)
         opt.zero_grad(set_to_none=True)
         loss = seg_loss(net(x), y)
         loss.backward()
@@ -215,18 +229,18 @@ def main(argv: list[str] | None = None) -> int:
         if step % 25 == 0:
             log(f"step {step} loss {np.mean(losses[-25:]):.4f} ({spent / 60:.1f} min)")
         if time.monotonic() - last_ckpt > args.checkpoint_minutes * 60:
+            validate()
             torch.save({"model": net.state_dict(), "opt": opt.state_dict(), "step": step,
-                        "spent": time.monotonic() - start}, ckpt)
+                        "spent": time.monotonic() - start, "best": best}, ckpt)
             if args.keep_checkpoints:
                 shutil.copyfile(ckpt, args.out.with_name(f"{args.out.stem}-step{step}.ckpt"))
             last_ckpt = time.monotonic()
             log("checkpoint saved")
+    validate()
+    net.load_state_dict(best["model"])
     net.eval()
-    comp = evaluate(net, val_images, val_masks, args.size)
-    sod = evaluate(net, [p[0] for p in d["sod_val"]], [p[1] for p in d["sod_val"]], args.size)
-    metrics = {"composites_iou": comp["iou"], "composites_mae": comp["mae"],
-               "sod_val_iou": sod["iou"], "sod_val_mae": sod["mae"]}
-    log(f"validation: {metrics}")
+    metrics = best["metrics"]
+    log(f"keeping step {best['step']} of {step}: {metrics}")
     card = ModelCard(
         plugin="segment", name=args.out.stem, architecture=ARCHITECTURE,
         parameters=sum(int(p.numel()) for p in net.parameters()),
@@ -237,11 +251,14 @@ def main(argv: list[str] | None = None) -> int:
                             f"{len(d['sod_val'])} held-out SOD images",
               "held_out_for_benchmark": {"products": d["bench_products"],
                                          "sod": d["sod_bench"]},
-              "steps": step, "batch": args.batch},
+              "steps": step, "kept_step": best["step"], "batch": args.batch,
+              "sod_share": args.sod_share,
+              "selection": "best composites IoU + SOD validation IoU at checkpoints"},
         metrics=metrics, device="cpu", seconds=round(time.monotonic() - start, 1),
         date=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), epochs=1, best_epoch=1,
-        config={"size": args.size}, params=vars(args) | {"data": str(args.data),
-                                                         "out": str(args.out)},
+        config={"size": args.size},
+        params=vars(args) | {"data": str(args.data), "out": str(args.out),
+                             "init": str(args.init) if args.init else None},
         licence=LICENCE)
     save_model(args.out, half_state(net), card)
     ckpt.unlink(missing_ok=True)

@@ -91,6 +91,19 @@ def cutout_from_white(rgb: np.ndarray, name: str = "") -> Cutout | None:
     return Cutout(colour, a, name)
 
 
+def cutout_from_pair(rgb: np.ndarray, mask: np.ndarray, name: str = "",
+                     margin: int = 2) -> Cutout | None:
+    """The object of a photo+mask pair (uint8), cropped to its mask, to paste elsewhere."""
+    ys, xs = np.nonzero(mask > 127)
+    if len(ys) < 16:
+        return None
+    h, w = mask.shape
+    y0, y1 = max(0, ys.min() - margin), min(h, ys.max() + 1 + margin)
+    x0, x1 = max(0, xs.min() - margin), min(w, xs.max() + 1 + margin)
+    return Cutout(rgb[y0:y1, x0:x1, :3].astype(F32) / 255,
+                  mask[y0:y1, x0:x1].astype(F32) / 255, name)
+
+
 def held_out(names: Sequence[str], count: int = 10, seed: str = "lightbox-segment") -> set[str]:
     """The ``count`` names (stable under additions) kept out of training for the benchmark."""
     def key(name: str) -> bytes:
@@ -117,17 +130,18 @@ def random_backdrop(rng: np.random.Generator, w: int, h: int,
     roll = rng.uniform()
     horizon = h * rng.uniform(0.4, 0.8) if horizon is None else horizon
     if photos and roll < 0.3:
+        # A scene behind a product is out of focus and seen close up. Left sharp and whole,
+        # its own subjects (people, animals) would teach the network that a salient object
+        # in a photo is backdrop, the opposite of what a cutout of a real photo needs.
         photo = photos[int(rng.integers(len(photos)))]
         ph, pw = photo.shape[:2]
-        scale = max(w / pw, h / ph) * rng.uniform(1.0, 1.6)
+        scale = max(w / pw, h / ph) * rng.uniform(1.2, 2.5)
         big = cv2.resize(photo, (int(np.ceil(pw * scale)), int(np.ceil(ph * scale))),
                          interpolation=cv2.INTER_LINEAR)
         y = int(rng.integers(0, big.shape[0] - h + 1))
         x = int(rng.integers(0, big.shape[1] - w + 1))
         out = big[y:y + h, x:x + w].astype(F32)
-        if rng.uniform() < 0.5:
-            out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.5, 4.0))
-        return out
+        return cv2.GaussianBlur(out, (0, 0), rng.uniform(1.5, 5.0) * h / 224)
     if roll < 0.45:
         hue, sat, val = rng.uniform(), rng.uniform(0, 0.9), rng.uniform(0.15, 1.0)
         colour = np.array(colorsys.hsv_to_rgb(hue, sat, val), F32) * 255

@@ -1,0 +1,104 @@
+"""Training data for the cutout network: pasted objects and augmented real pairs."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from plugins.segment.synth import composite, cutout_from_pair
+from plugins.segment.train import augment_pair
+
+
+def _pair() -> tuple[np.ndarray, np.ndarray]:
+    """A bright object on a dark photo, and its mask."""
+    rgb = np.full((120, 160, 3), 40, np.uint8)
+    mask = np.zeros((120, 160), np.uint8)
+    mask[30:90, 50:120] = 255
+    rgb[mask > 0] = (220, 200, 180)
+    return rgb, mask
+
+
+def test_an_object_cut_from_a_pair_is_cropped_to_its_mask_and_pastes_with_it():
+    rgb, mask = _pair()
+    cut = cutout_from_pair(rgb, mask, "vase", margin=2)
+    assert cut is not None and cut.name == "vase"
+    assert cut.alpha.shape == (64, 74)  # 60x70 object plus 2 px each side
+    assert cut.alpha[2:-2, 2:-2].min() == 1.0 and cut.alpha[:2].max() == 0.0
+    image, pasted = composite(np.random.default_rng(3), [cut], 96, 96)
+    bright = image.mean(axis=2) > 150
+    inside = pasted > 200
+    assert inside.sum() > 200  # the object landed, and its mask with it
+    assert bright[inside].mean() > 0.8
+
+
+def test_an_empty_mask_gives_no_object():
+    rgb, _ = _pair()
+    assert cutout_from_pair(rgb, np.zeros((120, 160), np.uint8)) is None
+
+
+def test_augmented_pairs_keep_the_mask_on_the_object():
+    rgb, mask = _pair()
+    for seed in range(20):
+        image, target = augment_pair(np.random.default_rng(seed), rgb, mask, 64)
+        assert image.shape == (64, 64, 3) and image.dtype == np.uint8
+        assert target.shape == (64, 64)
+        grey = image.astype(np.float32).mean(axis=2)
+        on, off = target > 200, target < 50
+        assert on.any() and off.any()
+        assert grey[on].mean() > grey[off].mean() + 60, seed  # the object is still where it was
+
+
+def test_augmented_pairs_vary():
+    rgb, mask = _pair()
+    images = [augment_pair(np.random.default_rng(s), rgb, mask, 64)[0] for s in range(6)]
+    assert len({im.tobytes() for im in images}) == 6
+
+
+def _data_folder(root):
+    """A miniature ``../shared/data``: shots on white, salient-object pairs, backdrops."""
+    from editor.model.imageio import save_image
+
+    rng = np.random.default_rng(0)
+    shots = root / "products-on-white"
+    images, masks = (root / "segmentation" / "sod-dev" / d for d in ("images", "masks"))
+    photos = root / "restoration" / "train-bsds400"
+    for folder in (shots, images, masks, photos):
+        folder.mkdir(parents=True)
+    for i in range(14):
+        shot = np.full((64, 64, 3), 255, np.uint8)
+        shot[16:52, 20:44] = rng.integers(0, 160, 3)
+        save_image(shots / f"p{i}.jpg", np.dstack([shot, np.full((64, 64), 255, np.uint8)]))
+    for i in range(46):
+        rgb, mask = _pair()
+        rgb = np.roll(rgb, i, axis=1)
+        save_image(images / f"{i}.jpg", np.dstack([rgb, np.full(mask.shape, 255, np.uint8)]))
+        Image.fromarray(np.roll(mask, i, axis=1)).save(masks / f"{i}.png")
+    for i in range(3):
+        photo = rng.integers(0, 255, (80, 120, 3), dtype=np.uint8)
+        save_image(photos / f"b{i}.jpg", np.dstack([photo, np.full((80, 120), 255, np.uint8)]))
+    return root
+
+
+def test_the_bundle_script_keeps_its_best_validated_weights_with_a_card(tmp_path,
+                                                                        monkeypatch):
+    """`python -m plugins.segment.bundle` end to end, at a tiny size and budget."""
+    from editor.training.store import load_model, read_card
+    from plugins.segment import bundle
+    from plugins.segment.synth import rendered_products
+
+    monkeypatch.setattr(bundle, "rendered_products",
+                        lambda count, height: rendered_products(3, height=60.0))
+    main = bundle.main
+    data = _data_folder(tmp_path / "data")
+    out = tmp_path / "model" / "default.pt"
+    assert main(["--data", str(data), "--out", str(out), "--minutes", "0.05", "--size", "64",
+                 "--batch", "2"]) == 0
+    card = read_card(out)
+    assert card.plugin == "segment"
+    assert card.data["sod_train"] == 46 - 30 - 12  # benchmark and validation photos kept out
+    assert 0 < card.data["kept_step"] <= card.data["steps"]
+    assert set(card.metrics) == {"composites_iou", "composites_mae", "sod_val_iou",
+                                 "sod_val_mae"}
+    state, _ = load_model(out, "segment")
+    assert state  # loads back, sha256 checked
+    assert not out.with_suffix(".ckpt").exists()  # the checkpoint is gone once finished
