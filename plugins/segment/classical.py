@@ -151,6 +151,10 @@ def plain_grabcut(rgb: np.ndarray, margin: float = 0.05) -> np.ndarray:
     return cv2.resize(fg, (w, h), interpolation=cv2.INTER_NEAREST)
 
 
+#: where the coarse map is this sure, it may be tracing a product's rim
+FAINT = 0.15
+
+
 def add_thin_parts(rgb: np.ndarray, prob: np.ndarray) -> np.ndarray:
     """``prob`` plus thin parts the coarse map lost: on a studio backdrop (a calm border),
     pixels clearly unlike the backdrop that form thin structures (what an opening of
@@ -173,3 +177,36 @@ def add_thin_parts(rgb: np.ndarray, prob: np.ndarray) -> np.ndarray:
     touching = np.unique(labels[product > 0])
     add = np.isin(labels, touching[touching > 0]) & (thin > 0)
     return np.where(add, np.maximum(prob, 0.9), prob).astype(np.float32)
+
+
+def fill_product_holes(rgb: np.ndarray, prob: np.ndarray) -> np.ndarray:
+    """``prob`` with the holes the coarse map left inside a product filled, on a studio
+    backdrop (a calm border). The network can see only the rim of a large plain face or
+    label; within that rim (traced where the map is even faintly on, and closed over small
+    gaps), a region whose pixels are clearly unlike the backdrop is product, while a hole
+    that shows the backdrop (inside a mug's handle) stays a hole."""
+    h, w = rgb.shape[:2]
+    product = prob >= 0.5
+    if min(h, w) < 16 or not product.any():
+        return prob
+    size = max(3, round(0.06 * min(h, w))) | 1
+    rim = cv2.morphologyEx((prob >= FAINT).astype(np.uint8), cv2.MORPH_CLOSE,
+                           cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)))
+    n, labels = cv2.connectedComponents(1 - rim, connectivity=4)
+    edge = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+    inside = (rim > 0) | ~np.isin(labels, edge)
+    candidates = (inside & ~product).astype(np.uint8)
+    if not candidates.any():
+        return prob
+    dist, threshold = border_distance(rgb, max(2, round(0.03 * min(h, w))))
+    if threshold > CLUTTERED:
+        return prob
+    n, labels = cv2.connectedComponents(candidates, connectivity=4)
+    distinct = (dist > 1.5 * threshold).ravel()
+    count = np.bincount(labels.ravel(), minlength=n)
+    share = np.bincount(labels.ravel(), weights=distinct, minlength=n) / np.maximum(count, 1)
+    fill = np.flatnonzero(share > 0.8)
+    fill = fill[fill > 0]
+    if fill.size == 0:
+        return prob
+    return np.where(np.isin(labels, fill), np.maximum(prob, 0.9), prob).astype(np.float32)

@@ -23,6 +23,7 @@ from plugins.segment.classical import (
     Seeds,
     add_thin_parts,
     classical_probability,
+    fill_product_holes,
 )
 from plugins.segment.edges import estimate_foreground, refine_alpha
 from plugins.segment.prompts import Prompts, crop_region, select_components, speck_area
@@ -92,7 +93,7 @@ def run(request: Request, ctx: Context) -> Result:
                 found = classical_probability(part, Seeds(known_background=hint))
             prob[ys, xs] = np.maximum(prob[ys, xs], found)
     if method == "model":
-        prob = add_thin_parts(small, prob)
+        prob = fill_product_holes(small, add_thin_parts(small, prob))
     if bg_small is not None:
         prob[bg_small] = 0
     ctx.progress(0.45, "Applying the prompts")

@@ -238,3 +238,34 @@ def test_thin_parts_are_kept(method):
     mask = layer(cut(image, method=method), "mask").data
     assert (mask[stick] >= 128).mean() > 0.8
     assert iou(mask, truth) >= 0.9
+
+
+def test_a_plain_face_the_network_saw_only_the_rim_of_is_filled_but_a_handle_hole_is_not():
+    """On a studio backdrop, what lies inside a product's rim and is unlike the backdrop is
+    product; a hole showing the backdrop (inside a mug's handle) stays a hole."""
+    from plugins.segment.classical import fill_product_holes
+
+    rgb = np.full((120, 160, 3), 230, np.uint8)
+    rgb[20:100, 30:90] = (170, 40, 30)  # a plain red box
+    rgb[40:80, 100:140] = (40, 60, 150)  # a blue handle around a backdrop-coloured hole
+    rgb[50:70, 110:130] = 230
+    prob = np.zeros((120, 160), np.float32)
+    prob[20:100, 30:90] = 0.3  # faint inside: only the rim is sure
+    prob[20:26, 30:90] = prob[94:100, 30:90] = 0.95
+    prob[20:100, 30:36] = prob[20:100, 84:90] = 0.95
+    prob[40:80, 100:140] = 0.95
+    prob[50:70, 110:130] = 0.0
+    out = fill_product_holes(rgb, prob)
+    assert (out[26:94, 36:84] >= 0.5).all()  # the face is product now
+    assert (out[52:68, 112:128] < 0.5).all()  # the handle's hole is still backdrop
+    assert (out[:15] == 0).all()  # the backdrop is untouched
+
+
+def test_holes_are_left_alone_on_a_busy_backdrop():
+    from plugins.segment.classical import fill_product_holes
+
+    rgb = np.random.default_rng(0).integers(0, 255, (120, 160, 3), dtype=np.uint8)
+    prob = np.zeros((120, 160), np.float32)
+    prob[20:100, 30:90] = 0.95
+    prob[40:80, 45:75] = 0.1
+    assert np.array_equal(fill_product_holes(rgb, prob), prob)
