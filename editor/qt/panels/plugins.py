@@ -279,7 +279,10 @@ class PluginPanel(QWidget):
             settings().setValue(LAST_PLUGIN_KEY, plugin_id)
         self._plugin = self.registry.get(plugin_id) if plugin_id is not None else None
         if self.form is not None:
+            # hidden at once: deleteLater waits for the event loop, and until then the
+            # old form would be drawn, unmanaged, over the panel's first rows
             self.form_host.removeWidget(self.form)
+            self.form.hide()
             self.form.deleteLater()
             self.form = None
         plugin = self._plugin

@@ -220,3 +220,25 @@ def test_the_panel_opens_on_the_plugin_run_last_else_the_cutout(qtbot, registry,
     again = PluginPanel(reg, recorder, devices=[])
     qtbot.addWidget(again)
     assert again.plugin_combo.currentData() == "autolabel"  # what the user chose last
+
+
+def test_only_the_chosen_plugins_form_is_shown(qtbot, registry, recorder):
+    """A replaced form disappears at once, not when Qt gets round to deleting it: opening
+    on a plugin other than the first builds two forms, and the first must not linger over
+    the panel's top rows."""
+    def info(plugin_id, name):
+        manifest = Manifest(plugin_id, name, "1", "x:y", Path("."),
+                            params=[ParamSpec("amount", "int", default=1)])
+        return PluginInfo(plugin_id, plugin_id, manifest)
+
+    reg = Registry([info("aaa", "A first"), info("segment", "Cut out product")])
+    panel = PluginPanel(reg, recorder, devices=[])
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel.plugin_combo.currentData() == "segment"
+    shown = [f for f in panel.findChildren(ParamForm) if f.isVisible()]
+    assert shown == [panel.form]
+    panel.select_plugin("aaa")
+    qtbot.waitUntil(panel.form.isVisible)  # a layout shows a new widget on the next loop
+    assert [f for f in panel.findChildren(ParamForm) if f.isVisible()] == [panel.form]
