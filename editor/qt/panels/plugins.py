@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -163,7 +163,8 @@ class PluginPanel(QWidget):
         else:
             self.set_devices(devices)
         first = self._initial_row(registry)
-        self.plugin_combo.setCurrentIndex(first)
+        with QSignalBlocker(self.plugin_combo):  # build the first form once, just below
+            self.plugin_combo.setCurrentIndex(first)
         self._on_plugin_chosen(first)
 
     def _initial_row(self, registry: Registry) -> int:

@@ -237,6 +237,7 @@ def test_only_the_chosen_plugins_form_is_shown(qtbot, registry, recorder):
     panel.show()
     qtbot.waitExposed(panel)
     assert panel.plugin_combo.currentData() == "segment"
+    assert panel.findChildren(ParamForm) == [panel.form]  # built once at start-up
     shown = [f for f in panel.findChildren(ParamForm) if f.isVisible()]
     assert shown == [panel.form]
     panel.select_plugin("aaa")
