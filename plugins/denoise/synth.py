@@ -143,12 +143,13 @@ def make_batch(images: Sequence[np.ndarray], count: int, size: int, mix: Mix,
     return Batch(clean, noisy, sigma, jpeg)
 
 
-def to_tensors(batch: Batch):  # -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
-    """(clean, noisy) as (N, 3, P, P) float tensors in 0..1, and the sigma and jpeg values."""
+def to_tensors(batch: Batch, device: str = "cpu"):  # -> tuple[torch.Tensor, ...]
+    """(clean, noisy) as (N, 3, P, P) float tensors in 0..1 on ``device``, and the sigma and
+    jpeg values (on the CPU). The patches travel as bytes and are converted there."""
     import torch
 
     def t(a: np.ndarray) -> torch.Tensor:
-        return torch.from_numpy(a).permute(0, 3, 1, 2).float().div_(255.0)
+        return torch.from_numpy(a).to(device).permute(0, 3, 1, 2).float().div_(255.0)
 
     return (t(batch.clean), t(batch.noisy), torch.from_numpy(batch.sigma),
             torch.from_numpy(batch.jpeg))

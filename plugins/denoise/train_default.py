@@ -12,6 +12,11 @@ written every few minutes; run the same command again to resume (a different
 name-sorted selection) and scored at sigma 15/25/50 with fixed noise; the best
 sigma-25 score decides which weights are saved, at half precision, with a model card.
 
+On a GPU (``--device auto`` picks one), give ``--workers`` CPU processes to make the
+batches and a larger ``--batch``/``--patch``: the network is small, so the noise synthesis
+is what limits the speed. ``--init`` starts a fresh schedule from an existing model's
+weights (the bundled model was continued this way).
+
 This is the script the bundled ``resources/models/denoise/default.pt`` comes from; users
 train their own models with ``lightbox train denoise DIR`` (:mod:`plugins.denoise.train`).
 """
@@ -19,12 +24,12 @@ train their own models with ``lightbox train denoise DIR`` (:mod:`plugins.denois
 from __future__ import annotations
 
 import argparse
-import copy
 import datetime as dt
 import io
 import math
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +37,9 @@ import numpy as np
 
 from editor.model.atomic import atomic_write
 from editor.model.imageio import iter_image_files, load_image
+from editor.tasks.device import choose_device
 from editor.training.metrics import psnr
-from editor.training.store import ModelCard, save_model
+from editor.training.store import ModelCard, load_model, save_model
 from plugins.denoise.model import (
     ARCHITECTURE,
     DEFAULT_CONFIG,
@@ -43,7 +49,7 @@ from plugins.denoise.model import (
     denoise_array,
     state_to_fp16,
 )
-from plugins.denoise.synth import Mix, add_gaussian, make_batch, to_tensors
+from plugins.denoise.synth import Batch, Mix, add_gaussian, make_batch, to_tensors
 
 #: every HOLDOUT_EVERY-th image (name order) is held out for validation
 HOLDOUT_EVERY = 40
@@ -68,15 +74,16 @@ def load_folder(folder: Path) -> tuple[list[np.ndarray], list[np.ndarray], list[
     return train, val, names
 
 
-def validate(net: Any, images: list[np.ndarray], sigmas: tuple[int, ...] = VAL_SIGMAS
-             ) -> dict[str, float]:
+def validate(net: Any, images: list[np.ndarray], sigmas: tuple[int, ...] = VAL_SIGMAS,
+             device: str = "cpu") -> dict[str, float]:
     """Mean RGB PSNR on the held-out images at each of ``sigmas`` (fixed noise)."""
     net.eval()
     scores = {}
     for sigma in sigmas:
         rng = np.random.default_rng(1000 + sigma)
-        values = [psnr(np.clip(denoise_array(net, add_gaussian(im, sigma, rng), sigma) + 0.5,
-                               0, 255).astype(np.uint8), im) for im in images]
+        values = [psnr(np.clip(denoise_array(net, add_gaussian(im, sigma, rng), sigma,
+                                             device=device) + 0.5, 0, 255).astype(np.uint8),
+                       im) for im in images]
         scores[f"psnr_sigma{sigma}"] = float(np.mean(values))
     net.train()
     return scores
@@ -88,6 +95,28 @@ def lr_at(fraction: float, peak: float, warmup: float = 0.02, floor: float = 0.0
         return peak * max(fraction / warmup, 0.05)
     f = min(1.0, (fraction - warmup) / (1 - warmup))
     return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * f)))
+
+
+def batches(images: list[np.ndarray], count: int, size: int, mix: Mix, seed: list[int],
+            workers: int) -> Iterator[Batch]:
+    """An endless stream of training batches, made here or by ``workers`` processes
+    (each with its own random stream: no two workers make the same patches)."""
+    if workers <= 0:
+        rng = np.random.default_rng(seed)
+        while True:
+            yield make_batch(images, count, size, mix, rng)
+    import torch.utils.data
+
+    class Stream(torch.utils.data.IterableDataset):
+        def __iter__(self) -> Iterator[Batch]:
+            info = torch.utils.data.get_worker_info()
+            rng = np.random.default_rng([*seed, info.id if info else 0])
+            while True:
+                yield make_batch(images, count, size, mix, rng)
+
+    yield from torch.utils.data.DataLoader(
+        Stream(), batch_size=None, num_workers=workers, prefetch_factor=4,
+        persistent_workers=True, collate_fn=lambda b: b)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,12 +132,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--validate-every", type=float, default=300.0, help="seconds")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
+    ap.add_argument("--workers", type=int, default=0,
+                    help="processes making batches (0: made between steps)")
+    ap.add_argument("--init", type=Path, default=None,
+                    help="start from this model's weights (ignored when resuming)")
     args = ap.parse_args(argv)
 
     import torch
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
+    choice = choose_device(args.device)
+    device = choice.name
+    print(f"training on {device}" + (f" ({choice.reason})" if choice.reason else ""),
+          flush=True)
+    if device == "cuda":
+        torch.backends.cudnn.benchmark = True
     ckpt_path = args.checkpoint or args.output.with_suffix(".ckpt")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     ckpt_path.parent.mkdir(parents=True, exist_ok=True)
@@ -118,18 +158,26 @@ def main(argv: list[str] | None = None) -> int:
     mix = Mix()
     config = dict(DEFAULT_CONFIG)
     net = build_net(config)
+    if args.init is not None:
+        weights, init_card = load_model(args.init, PLUGIN_ID)
+        if init_card.config and {k: init_card.config.get(k) for k in config} != config:
+            raise SystemExit(f"{args.init}: made for another network shape "
+                             f"({init_card.config}); this script trains {config}")
+        net.load_state_dict({k: v.float() for k, v in weights.items()})
+    net.to(device)
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     budget = args.minutes * 60.0
     state: dict[str, Any] = {"step": 0, "elapsed": 0.0, "best": None, "best_state": None,
                              "best_metrics": {}, "history": []}
     if ckpt_path.is_file():
-        saved = torch.load(ckpt_path, map_location="cpu", weights_only=True)
+        saved = torch.load(ckpt_path, map_location=device, weights_only=True)
         net.load_state_dict(saved["model"])
         opt.load_state_dict(saved["optimiser"])
         state = saved["state"]  # the budget is the one given now: a resume may extend it
         print(f"resumed at step {state['step']}, {state['elapsed'] / 60:.1f} min done",
               flush=True)
-    rng = np.random.default_rng([args.seed, state["step"]])
+    stream = batches(train, args.batch, args.patch, mix, [args.seed, state["step"]],
+                     args.workers)
 
     def checkpoint() -> None:
         buffer = io.BytesIO()
@@ -139,17 +187,20 @@ def main(argv: list[str] | None = None) -> int:
             fh.write(buffer.getvalue())
 
     def evaluate(sigmas: tuple[int, ...] = (25,)) -> None:
-        metrics = validate(net, val, sigmas)
+        metrics = validate(net, val, sigmas, device)
         state["history"].append({"step": state["step"], "minutes": state["elapsed"] / 60,
                                  **metrics})
         score = metrics["psnr_sigma25"]
         if state["best"] is None or score > state["best"]:
             state["best"], state["best_metrics"] = score, metrics
-            state["best_state"] = copy.deepcopy(net.state_dict())
+            state["best_state"] = {k: v.detach().cpu().clone()
+                                   for k, v in net.state_dict().items()}
             state["best_step"] = state["step"]
         print(f"step {state['step']} {state['elapsed'] / 60:.1f} min "
               + " ".join(f"{k} {v:.2f}" for k, v in metrics.items()), flush=True)
 
+    if args.init is not None and state["step"] == 0:
+        evaluate()  # the starting point: a run that never beats it keeps these weights
     net.train()
     started = time.monotonic() - state["elapsed"]
     last_val = state["elapsed"]
@@ -158,9 +209,9 @@ def main(argv: list[str] | None = None) -> int:
         lr = lr_at(state["elapsed"] / budget, args.lr)
         for group in opt.param_groups:
             group["lr"] = lr
-        clean, noisy, sigma, jpeg = to_tensors(make_batch(train, args.batch, args.patch,
-                                                          mix, rng))
-        maps = condition_maps(len(sigma), args.patch, args.patch, sigma.numpy(), jpeg.numpy())
+        clean, noisy, sigma, jpeg = to_tensors(next(stream), device)
+        maps = condition_maps(len(sigma), args.patch, args.patch, sigma.numpy(), jpeg.numpy(),
+                              device)
         loss = torch.nn.functional.l1_loss(net(noisy, maps), clean)
         opt.zero_grad(set_to_none=True)
         state["elapsed"] = time.monotonic() - started
@@ -182,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     checkpoint()
 
     net.load_state_dict(state["best_state"])
-    state["best_metrics"] = validate(net, val)  # every sigma, for the model card
+    state["best_metrics"] = validate(net, val, device=device)  # every sigma, for the card
     card = ModelCard(
         plugin=PLUGIN_ID, name=args.output.stem, architecture=ARCHITECTURE,
         parameters=sum(int(p.numel()) for p in net.parameters()),
@@ -190,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
               "validation": len(val), "held_out": val_names,
               "metrics_on": "held-out images, Gaussian noise with fixed seeds, RGB PSNR"},
         metrics={k: round(v, 3) for k, v in state["best_metrics"].items()},
-        device="cpu", seconds=round(state["elapsed"], 1),
+        device=device, seconds=round(state["elapsed"], 1),
         date=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         epochs=state["step"], best_epoch=state.get("best_step", state["step"]),
         config={**config, "sigma_range": [0.0, mix.max_sigma],
@@ -199,10 +250,13 @@ def main(argv: list[str] | None = None) -> int:
                 "lr": args.lr, "schedule": "warm-up + cosine over the time budget",
                 "loss": "L1", "mix": {"gaussian": mix.gaussian, "camera": mix.camera,
                                       "jpeg": mix.jpeg},
-                "minutes": round(budget / 60, 1), "history": state["history"]},
+                "minutes": round(budget / 60, 1), "workers": args.workers,
+                "init": str(args.init) if args.init else None,
+                "history": state["history"]},
         licence=LICENCE.format(data=args.data.name),
     )
-    save_model(args.output, state_to_fp16(net.state_dict()), card)
+    save_model(args.output, state_to_fp16({k: v.cpu() for k, v in net.state_dict().items()}),
+               card)
     print(f"saved {args.output}: " + ", ".join(f"{k} {v}" for k, v in card.metrics.items()),
           flush=True)
     return 0

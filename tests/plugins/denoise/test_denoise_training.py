@@ -113,6 +113,30 @@ def test_noisy_only_training_learns_to_remove_noise(tmp_path, monkeypatch):
     assert after > before + 1.5
 
 
+def test_default_model_script_uses_worker_processes_and_continues_from_a_model(tmp_path):
+    """The bundled model's script: batches made by a worker process (the GPU set-up), and
+    ``--init`` continuing from a model, whose weights stand when nothing beats them."""
+    import torch
+
+    from editor.training.store import load_model
+    from plugins.denoise import train_default
+
+    data = write(tmp_path / "photos", [smooth(48, i) for i in range(21)])  # 1 held out
+    first = tmp_path / "first.pt"
+    assert train_default.main([str(data), "-o", str(first), "--minutes", "0.03", "--batch",
+                               "2", "--patch", "16", "--workers", "1", "--device", "cpu"]) == 0
+    weights, card = load_model(first, "denoise")
+    assert card.epochs > 0 and card.params["workers"] == 1 and card.device == "cpu"
+    assert card.data["validation"] == 1 and "psnr_sigma25" in card.metrics
+
+    again = tmp_path / "again.pt"
+    assert train_default.main([str(data), "-o", str(again), "--minutes", "0", "--init",
+                               str(first), "--device", "cpu"]) == 0
+    kept, card = load_model(again, "denoise")
+    assert card.params["init"] == str(first)
+    assert all(torch.equal(weights[k], kept[k]) for k in weights)
+
+
 def test_the_bundled_model_is_small_and_documented():
     from editor.training.store import bundled_model, verify_model
 
