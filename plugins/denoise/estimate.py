@@ -71,9 +71,15 @@ def _sample_patches(x: np.ndarray, size: int, count: int, seed: int) -> np.ndarr
 
 
 def _pca_sigma(patches: np.ndarray) -> float:
-    centred = patches - patches.mean(0)
+    # torch, not numpy, does the linear algebra: numpy's OpenBLAS threads keep spinning for
+    # a while after a product and slowed the network that runs next (on torch's threads)
+    # by a third on a 2-core machine
+    import torch
+
+    x = torch.from_numpy(patches).double()
+    centred = x - x.mean(0)
     cov = centred.T @ centred / len(centred)
-    lam = np.maximum(np.sort(np.linalg.eigvalsh(cov.astype(np.float64)))[::-1], 0.0)
+    lam = np.maximum(np.sort(torch.linalg.eigvalsh(cov).numpy())[::-1], 0.0)
     for i in range(len(lam)):
         tail = lam[i:]
         tau = tail.mean()
