@@ -1,7 +1,7 @@
 """Train the bundled default cutout model (``resources/models/segment/default.pt``).
 
     python -m plugins.segment.bundle --minutes 40 [--data ../shared/data] [--out PATH]
-                                     [--init WEIGHTS] [--sod-share 0.5]
+                                     [--init WEIGHTS] [--sod-share 0.5] [--close-ups 0.25]
 
 Data (read-only, never copied into the repository):
 
@@ -107,10 +107,11 @@ def load_data(data: Path, log) -> dict:
 
 
 def make_batch(rng: np.random.Generator, d: dict, batch: int, size: int,
-               sod_share: float = 0.5, pasted_objects: float = 0.25):
+               sod_share: float = 0.5, pasted_objects: float = 0.25, close_ups: float = 0.0):
     """``sod_share`` of the batch are augmented real pairs; the rest are composites, of
     which ``pasted_objects`` paste a training pair's object (an animal, a person, a vase)
-    instead of a product, so the network meets more kinds of object than products."""
+    instead of a product, so the network meets more kinds of object than products, and
+    ``close_ups`` of the single ones fill the frame (:func:`composite`)."""
     images, masks = [], []
     real = int(round(batch * sod_share)) if d["sod_train"] else 0
     for i in range(batch):
@@ -119,7 +120,8 @@ def make_batch(rng: np.random.Generator, d: dict, batch: int, size: int,
             image, mask = augment_pair(rng, rgb, mask, size)
         else:
             objects = d.get("sod_objects") if rng.uniform() < pasted_objects else None
-            image, mask = composite(rng, objects or d["products"], size, size, d["photos"])
+            image, mask = composite(rng, objects or d["products"], size, size, d["photos"],
+                                    close_ups=close_ups)
         images.append(image)
         masks.append(mask)
     return to_batch(images, masks)
@@ -161,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
                          "the ImageNet encoder; the schedule and optimiser start afresh")
     ap.add_argument("--sod-share", type=float, default=0.5,
                     help="share of each batch drawn from the real salient-object pairs")
+    ap.add_argument("--close-ups", type=float, default=0.25,
+                    help="share of single-product composites that fill the frame")
     args = ap.parse_args(argv)
     import torch
 
@@ -209,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
             + f" (best: step {best['step']})")
         return metrics
 
+    if args.init is not None and step == 0:
+        validate()  # the starting point: a run that never beats it keeps these weights
     budget = args.minutes * 60
     base = [g["lr"] for g in opt.param_groups]
     start, last_ckpt, losses = time.monotonic() - spent, time.monotonic(), []
@@ -219,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         for g, lr in zip(opt.param_groups, base, strict=True):
             g["lr"] = lr * warm * (0.03 + 0.97 * 0.5 * (1 + math.cos(math.pi * frac)))
         rng = np.random.default_rng([7, step])
-        x, y = make_batch(rng, d, args.batch, args.size, args.sod_share)
+        x, y = make_batch(rng, d, args.batch, args.size, args.sod_share,
+                          close_ups=args.close_ups)
         opt.zero_grad(set_to_none=True)
         loss = seg_loss(net(x), y)
         loss.backward()

@@ -157,18 +157,23 @@ def random_backdrop(rng: np.random.Generator, w: int, h: int,
 
 
 def _place(rng: np.random.Generator, item: Cutout, w: int, h: int, frac: float,
-           stretch: float) -> tuple[np.ndarray, np.ndarray, int, int]:
+           stretch: float, widest: float = 0.95) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """The product resized to ``frac`` of the frame's height (and at most ``widest`` of its
+    width), flipped half the time, at a random position; an item larger than the frame is
+    cut by it anywhere."""
     ph, pw = item.alpha.shape
     target = frac * h
-    scale = min(target / ph, 0.95 * w / (pw * stretch))
+    scale = min(target / ph, widest * w / (pw * stretch))
     nh, nw = max(2, int(ph * scale)), max(2, int(pw * scale * stretch))
     interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
     rgb = cv2.resize(item.rgb, (nw, nh), interpolation=interp)
     alpha = cv2.resize(item.alpha, (nw, nh), interpolation=interp)
     if rng.uniform() < 0.5:
         rgb, alpha = rgb[:, ::-1], alpha[:, ::-1]
-    x = int(rng.integers(-nw // 6, w - nw + nw // 6 + 1)) if w > nw else (w - nw) // 2
-    y = int(rng.integers(-nh // 8, h - nh + nh // 8 + 1)) if h > nh else (h - nh) // 2
+    x = int(rng.integers(-nw // 6, w - nw + nw // 6 + 1)) if w > nw else \
+        int(rng.integers(w - nw, 1))
+    y = int(rng.integers(-nh // 8, h - nh + nh // 8 + 1)) if h > nh else \
+        int(rng.integers(h - nh, 1))
     return rgb, alpha, x, y
 
 
@@ -206,16 +211,24 @@ def _shadow(rng: np.random.Generator, alpha_full: np.ndarray, h: int, w: int) ->
 
 def composite(rng: np.random.Generator, products: Sequence[Cutout], w: int, h: int,
               photos: Sequence[np.ndarray] = (), count: int | None = None,
-              background: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(uint8 RGB (h, w, 3), uint8 mask (h, w)): 1-3 products on a random backdrop."""
+              background: np.ndarray | None = None, close_ups: float = 0.0
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """(uint8 RGB (h, w, 3), uint8 mask (h, w)): 1-3 products on a random backdrop.
+
+    ``close_ups`` is the share of single products framed tightly: 0.8-1.3 of the frame's
+    height and up to 1.2 of its width, so they fill most of it and are often cut by its
+    edges, as in a close shot (and as salient objects in photos often are)."""
     if count is None:
         count = 1 if rng.uniform() < 0.7 else int(rng.integers(2, 4))
     floor = random_backdrop(rng, w, h, photos) if background is None else background.copy()
     placed = []
     for _ in range(count):
         item = products[int(rng.integers(len(products)))]
-        frac = rng.uniform(0.3, 0.85) if count == 1 else rng.uniform(0.25, 0.55)
-        rgb, alpha, x, y = _place(rng, item, w, h, frac, float(np.exp(rng.uniform(-0.2, 0.2))))
+        close = close_ups > 0 and count == 1 and rng.uniform() < close_ups
+        frac = rng.uniform(0.8, 1.3) if close else \
+            rng.uniform(0.3, 0.85) if count == 1 else rng.uniform(0.25, 0.55)
+        rgb, alpha, x, y = _place(rng, item, w, h, frac, float(np.exp(rng.uniform(-0.2, 0.2))),
+                                  1.2 if close else 0.95)
         # the product's own light: exposure, contrast and a colour cast
         gain = rng.uniform(0.75, 1.2) * (1 + rng.uniform(-0.06, 0.06, 3)).astype(F32)
         rgb = np.clip((rgb - 0.5) * rng.uniform(0.85, 1.15) + 0.5, 0, 1) * gain

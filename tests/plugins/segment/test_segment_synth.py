@@ -31,6 +31,26 @@ def test_an_object_cut_from_a_pair_is_cropped_to_its_mask_and_pastes_with_it():
     assert bright[inside].mean() > 0.8
 
 
+def test_close_ups_fill_the_frame_and_run_off_its_edges():
+    rgb, mask = _pair()
+    cut = cutout_from_pair(rgb, mask, "vase")
+
+    def shots(close_ups: float) -> list[np.ndarray]:
+        rng = np.random.default_rng(11)
+        return [composite(rng, [cut], 96, 96, count=1, close_ups=close_ups)[1] > 127
+                for _ in range(30)]
+
+    normal, close = shots(0.0), shots(1.0)
+    assert np.mean([m.mean() for m in close]) > 1.8 * np.mean([m.mean() for m in normal])
+    assert max(m.mean() for m in normal) < 0.75 and max(m.mean() for m in close) > 0.95
+
+    def cut_at_both_sides(m: np.ndarray) -> bool:
+        return bool((m[:, 0].any() and m[:, -1].any()) or (m[0].any() and m[-1].any()))
+
+    assert sum(map(cut_at_both_sides, close)) >= 10
+    assert not any(map(cut_at_both_sides, normal))
+
+
 def test_an_empty_mask_gives_no_object():
     rgb, _ = _pair()
     assert cutout_from_pair(rgb, np.zeros((120, 160), np.uint8)) is None
