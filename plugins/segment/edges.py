@@ -5,7 +5,11 @@
 2. In that band a colour-guided filter (He et al., "Guided Image Filtering", with the
    "Fast Guided Filter" trick: coefficients computed on a reduced image, applied at full
    size) snaps the boundary to the photo's own edges and gives hair, fringes and glass a
-   soft alpha. Outside the band the hard mask stands.
+   soft alpha. Outside the band the hard mask stands. Where the backdrop and product
+   colours nearby are distinct, the alpha is measured from colour instead (each pixel on
+   the line between them). Where it cannot be (a busy backdrop), the filtered alpha is
+   steepened: the network's ramp across such an edge says how *unsure* it is, not how
+   transparent the edge is, and left alone it became a wide semi-transparent halo.
 3. Colour decontamination: in the soft band the observed colour mixes product and backdrop;
    the product colour is estimated with blur-fusion (Germer et al., "Fast Multi-Level
    Foreground Estimation", 2020), so a product cut from green shows no green fringe.
@@ -21,6 +25,15 @@ GUIDE_PIXELS = 700_000
 #: pixels the foreground colours are estimated on (the correction is upsampled beyond)
 FOREGROUND_PIXELS = 1_000_000
 F32 = np.float32
+#: how far (in guided-filter radii) the colour estimate looks for sure product and backdrop
+COLOUR_REACH = 3.5
+#: how much the guided alpha is steepened where colour cannot measure the alpha
+GUIDED_STEEPNESS = 2.0
+
+
+def _steepen(alpha: np.ndarray, factor: float) -> np.ndarray:
+    """``alpha`` (0..1) with its transitions ``factor`` times narrower about 0.5."""
+    return np.clip((alpha - 0.5) * factor + 0.5, 0, 1).astype(F32)
 
 
 def _scale_for(h: int, w: int, pixels: int) -> float:
@@ -117,7 +130,7 @@ def refine_alpha(rgb: np.ndarray, prob: np.ndarray, soft: bool = True) -> np.nda
     filtered = np.einsum("hwc,hwc->hw", a_full, full) + b_full
     filtered = np.clip(filtered, 0, 1)
     hard_crop = hard_full[y0:y1, x0:x1]
-    reach = max(3, int(round(2 * r * w / gw)))
+    reach = max(3, int(round(COLOUR_REACH * r * w / gw)))
     filtered = _colour_alpha(full, filtered, weight, hard_crop, reach)
     crop = weight * filtered + (1 - weight) * hard_crop
     alpha[y0:y1, x0:x1] = np.clip(crop * 255 + 0.5, 0, 255).astype(np.uint8)
@@ -147,7 +160,7 @@ def _colour_alpha(image: np.ndarray, guided: np.ndarray, weight: np.ndarray,
     trust = (np.clip((contrast - 0.08) / 0.15, 0, 1)
              * np.clip(1 - residual / (0.05 + 0.3 * contrast), 0, 1)
              * (fg_n > 0.01) * (bg_n > 0.01))
-    return trust * t + (1 - trust) * guided
+    return trust * t + (1 - trust) * _steepen(guided, GUIDED_STEEPNESS)
 
 
 def _fusion_step(image: np.ndarray, alpha: np.ndarray, fg: np.ndarray, bg: np.ndarray,

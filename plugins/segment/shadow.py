@@ -49,7 +49,9 @@ def find_shadow(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray | None:
     near = cv2.dilate(product, cv2.getStructuringElement(
         cv2.MORPH_ELLIPSE, (int(0.5 * size) | 1, int(0.5 * size) | 1))).astype(bool)
     dark[~near] = 0
-    dark *= 1 - a
+    # the pixel just outside a crisp edge still holds some of the product's own (often
+    # darker) colour: that rim is not a shadow
+    dark *= 1 - cv2.dilate(a, np.ones((3, 3), np.uint8))
     strong = dark > MIN_DARKENING
     if strong.sum() < MIN_SHARE * area:
         return None
