@@ -44,10 +44,10 @@ def test_an_unsure_edge_on_a_busy_backdrop_is_crisp_not_a_halo():
 
 
 def test_a_soft_edge_on_a_calm_backdrop_keeps_its_measured_softness():
-    truth = disc(soft=2.0)  # a defocused edge, about 8 pixels wide
+    truth = disc(soft=4.0)  # a defocused edge, about 16 pixels wide
     a = truth[..., None]
     photo = np.clip(np.array([200, 60, 40]) * a + np.array([235, 235, 235]) * (1 - a) + 0.5,
                     0, 255).astype(np.uint8)
     alpha = refine_alpha(photo, unsure(truth))
     assert soft_width(alpha) > 0.6 * soft_width((truth * 255).astype(np.uint8))
-    assert np.abs(alpha / 255.0 - truth).mean() < 0.01
+    assert np.abs(alpha / 255.0 - truth).mean() < 0.008  # steepened, it reads 0.013
