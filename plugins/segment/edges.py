@@ -33,7 +33,7 @@ COLOUR_REACH = 2.0
 #: backdrop is busy
 GUIDED_STEEPNESS = 2.0
 #: the colour spread (RGB distance, 0..1 units) below which a backdrop counts as calm
-CALM_SPREAD = 0.05
+CALM_SPREAD = 0.03
 
 
 def _steepen(alpha: np.ndarray, factor: float) -> np.ndarray:
