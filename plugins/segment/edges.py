@@ -142,6 +142,14 @@ def refine_alpha(rgb: np.ndarray, prob: np.ndarray, soft: bool = True) -> np.nda
     return alpha
 
 
+def _local_mean(values: np.ndarray, weights: np.ndarray, k: tuple[int, int]
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """(weighted mean of ``values`` (h, w, c) over each k-window, the weights' own mean)."""
+    n = cv2.blur(weights, k)
+    total = cv2.blur(values * weights[..., None], k)
+    return total.reshape(values.shape) / (n[..., None] + 1e-6), n
+
+
 def _colour_alpha(image: np.ndarray, guided: np.ndarray, weight: np.ndarray,
                   hard: np.ndarray, reach: int) -> np.ndarray:
     """Alpha in the band from colour where the photo allows it: each pixel projected on
@@ -152,9 +160,8 @@ def _colour_alpha(image: np.ndarray, guided: np.ndarray, weight: np.ndarray,
     k = (2 * reach + 1, 2 * reach + 1)
     fg_w = (known & hard).astype(F32)
     bg_w = (known & ~hard).astype(F32)
-    fg_n, bg_n = cv2.blur(fg_w, k), cv2.blur(bg_w, k)
-    f_mean = cv2.blur(image * fg_w[..., None], k) / (fg_n[..., None] + 1e-6)
-    b_mean = cv2.blur(image * bg_w[..., None], k) / (bg_n[..., None] + 1e-6)
+    f_mean, fg_n = _local_mean(image, fg_w, k)
+    b_mean, bg_n = _local_mean(image, bg_w, k)
     line = f_mean - b_mean
     length2 = np.einsum("hwc,hwc->hw", line, line)
     t = np.einsum("hwc,hwc->hw", image - b_mean, line) / (length2 + 1e-6)
@@ -169,10 +176,9 @@ def _colour_alpha(image: np.ndarray, guided: np.ndarray, weight: np.ndarray,
     # filter's soft edge is a real one and stays; on a busy one it is steepened
     # (over twice the reach: the middle of a wide band sees no sure backdrop within it)
     wide = (4 * reach + 1, 4 * reach + 1)
-    n = cv2.blur(bg_w, wide)
-    mean = cv2.blur(image * bg_w[..., None], wide) / (n[..., None] + 1e-6)
-    b_sq = cv2.blur(np.einsum("hwc,hwc->hw", image, image) * bg_w, wide) / (n + 1e-6)
-    spread = np.sqrt(np.maximum(b_sq - np.einsum("hwc,hwc->hw", mean, mean), 0))
+    mean, n = _local_mean(image, bg_w, wide)
+    b_sq, _ = _local_mean(np.einsum("hwc,hwc->hw", image, image)[..., None], bg_w, wide)
+    spread = np.sqrt(np.maximum(b_sq[..., 0] - np.einsum("hwc,hwc->hw", mean, mean), 0))
     busy = np.where(n > 0.01, np.clip((spread - CALM_SPREAD) / CALM_SPREAD, 0, 1), 1.0)
     guided = busy * _steepen(guided, GUIDED_STEEPNESS) + (1 - busy) * guided
     return trust * t + (1 - trust) * guided
