@@ -155,7 +155,15 @@ def plain_grabcut(rgb: np.ndarray, margin: float = 0.05) -> np.ndarray:
 FAINT = 0.15
 
 
-def add_thin_parts(rgb: np.ndarray, prob: np.ndarray) -> np.ndarray:
+def studio_backdrop(rgb: np.ndarray) -> tuple[np.ndarray, float]:
+    """:func:`border_distance` from the outer 3 % of a working-size image: what
+    :func:`add_thin_parts` and :func:`fill_product_holes` compare pixels with (compute it
+    once and hand it to both)."""
+    return border_distance(rgb, max(2, round(0.03 * min(rgb.shape[:2]))))
+
+
+def add_thin_parts(rgb: np.ndarray, prob: np.ndarray,
+                   backdrop: tuple[np.ndarray, float] | None = None) -> np.ndarray:
     """``prob`` plus thin parts the coarse map lost: on a studio backdrop (a calm border),
     pixels clearly unlike the backdrop that form thin structures (what an opening of
     three working pixels removes: sticks, stems, cables, handles) and touch the product.
@@ -163,8 +171,7 @@ def add_thin_parts(rgb: np.ndarray, prob: np.ndarray) -> np.ndarray:
     h, w = rgb.shape[:2]
     if min(h, w) < 16:
         return prob
-    ring = max(2, round(0.03 * min(h, w)))
-    dist, threshold = border_distance(rgb, ring)
+    dist, threshold = backdrop or studio_backdrop(rgb)
     if threshold > CLUTTERED:
         return prob
     distinct = (dist > 1.5 * threshold).astype(np.uint8)
@@ -179,7 +186,8 @@ def add_thin_parts(rgb: np.ndarray, prob: np.ndarray) -> np.ndarray:
     return np.where(add, np.maximum(prob, 0.9), prob).astype(np.float32)
 
 
-def fill_product_holes(rgb: np.ndarray, prob: np.ndarray) -> np.ndarray:
+def fill_product_holes(rgb: np.ndarray, prob: np.ndarray,
+                       backdrop: tuple[np.ndarray, float] | None = None) -> np.ndarray:
     """``prob`` with the holes the coarse map left inside a product filled, on a studio
     backdrop (a calm border). The network can see only the rim of a large plain face or
     label; within that rim (traced where the map is even faintly on, and closed over small
@@ -198,7 +206,7 @@ def fill_product_holes(rgb: np.ndarray, prob: np.ndarray) -> np.ndarray:
     candidates = (inside & ~product).astype(np.uint8)
     if not candidates.any():
         return prob
-    dist, threshold = border_distance(rgb, max(2, round(0.03 * min(h, w))))
+    dist, threshold = backdrop or studio_backdrop(rgb)
     if threshold > CLUTTERED:
         return prob
     n, labels = cv2.connectedComponents(candidates, connectivity=4)

@@ -24,6 +24,7 @@ from plugins.segment.classical import (
     add_thin_parts,
     classical_probability,
     fill_product_holes,
+    studio_backdrop,
 )
 from plugins.segment.edges import estimate_foreground, refine_alpha
 from plugins.segment.prompts import Prompts, crop_region, select_components, speck_area
@@ -93,7 +94,8 @@ def run(request: Request, ctx: Context) -> Result:
                 found = classical_probability(part, Seeds(known_background=hint))
             prob[ys, xs] = np.maximum(prob[ys, xs], found)
     if method == "model":
-        prob = fill_product_holes(small, add_thin_parts(small, prob))
+        backdrop = studio_backdrop(small) if min(sh, sw) >= 16 else None
+        prob = fill_product_holes(small, add_thin_parts(small, prob, backdrop), backdrop)
     if bg_small is not None:
         prob[bg_small] = 0
     ctx.progress(0.45, "Applying the prompts")
