@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-QT_FREE = ("editor/model", "editor/tasks", "editor/training", "plugins")
+QT_FREE = ("editor/model", "editor/tasks", "editor/training", "editor/imaging", "plugins")
 MAX_LINES = 800
 
 

@@ -192,6 +192,27 @@ def save_image(
     _write(path, image, fmt, options)
 
 
+def load_mask(path: Path | str, shape: tuple[int, int] | None = None) -> np.ndarray:
+    """Open a mask file as ``uint8 (H, W)``, 255 = inside.
+
+    A grey (or colour) file gives its brightness; a transparent PNG whose colour is
+    uniform (a cutout exported as a mask) gives its alpha. ``shape`` (height, width) is the
+    image the mask belongs to: another size is an :class:`ImageFileError`, never resized.
+    """
+    path = Path(path)
+    pixels = load_image(path).pixels
+    rgb, alpha = pixels[..., :3], pixels[..., 3]
+    if alpha.min() < 255 and int(rgb.max()) - int(rgb.min()) < 8:
+        mask = alpha.copy()
+    else:
+        mask = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
+    if shape is not None and mask.shape != tuple(shape):
+        raise ImageFileError(
+            path, f"the mask is {mask.shape[1]}x{mask.shape[0]} but its image is "
+            f"{shape[1]}x{shape[0]}; masks must be the size of their image")
+    return mask
+
+
 def save_mask(path: Path | str, mask: np.ndarray) -> None:
     """Save a ``uint8 (H, W)`` mask as an 8-bit greyscale PNG, atomically."""
     path = Path(path)

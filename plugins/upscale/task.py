@@ -97,33 +97,16 @@ def _upscaler(params: dict[str, Any], device: str) -> tuple[Upscaler | None, str
 
 def _denoise(image: np.ndarray, ctx: Context) -> np.ndarray:
     """The image through the installed ``denoise`` plugin with its default settings."""
-    from editor.tasks.registry import PluginLoadError, Registry
+    from editor.tasks.chain import call_plugin, first_layer
 
     try:
-        plugin = Registry.discover().get("denoise")
-        run = plugin.load_run()
-    except (KeyError, PluginLoadError) as exc:
-        raise PluginError(f"denoise before upscaling is unavailable ({exc})") from None
-    assert plugin.manifest is not None
-    result = run(Request(image, plugin.manifest.validate({})), _Span(ctx, 0.0, 0.3))
-    rasters = [layer.data for layer in result.layers if layer.kind == "raster"]
-    if not rasters:
+        result = call_plugin("denoise", image, {}, ctx, span=(0.0, 0.3))
+    except PluginError as exc:
+        raise PluginError(f"denoise before upscaling failed: {exc}") from None
+    layer = first_layer(result, "raster")
+    if layer is None:
         raise PluginError("the denoise plugin returned no image")
-    return rasters[0]  # type: ignore[return-value]
-
-
-class _Span:
-    """A context whose progress fills ``lo``..``hi`` of the parent's bar."""
-
-    def __init__(self, parent: Context, lo: float, hi: float) -> None:
-        self.parent, self.lo, self.hi = parent, lo, hi
-        self.device, self.log = parent.device, parent.log
-
-    def progress(self, fraction: float, message: str = "") -> None:
-        self.parent.progress(self.lo + (self.hi - self.lo) * fraction, message)
-
-    def check_cancelled(self) -> None:
-        self.parent.check_cancelled()
+    return layer.data  # type: ignore[return-value]
 
 
 def run(request: Request, ctx: Context) -> Result:

@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from editor.cli_common import UsageError
+from editor.cli.common import UsageError
 from editor.model.atomic import OutputError
 from editor.model.labels import convert
 
@@ -100,3 +100,6 @@ def _print_problems(problems: list, err: TextIO) -> None:
         print(f"{problem}", file=err)
     if len(problems) > MAX_PROBLEMS_SHOWN:
         print(f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more problems", file=err)
+
+
+COMMANDS = {"labels": cmd_labels}

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from editor.cli_common import UsageError
+from editor.cli.common import UsageError
 from editor.model.atomic import OutputError
 from editor.model.imageio import ImageFileError
 from editor.tasks.api import Cancelled
@@ -33,6 +33,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_train(registry: Registry, ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Train ``ns.plugin`` on ``ns.data``; the exit code."""
     try:
         plugin = registry.get(ns.plugin)
     except KeyError as exc:
@@ -104,3 +105,9 @@ def cmd_models(out: TextIO, store: ModelStore | None = None) -> int:
               file=out)
     print("* = the model the plugin uses", file=out)
     return 0
+
+
+COMMANDS = {
+    "train": lambda ns, out, err: cmd_train(Registry.discover(), ns, out, err),
+    "models": lambda ns, out, err: cmd_models(out),
+}

@@ -136,3 +136,43 @@ def test_a_mistyped_command_gets_usage_help_not_the_editor(capsys):
         main(["chek", "x"])
     assert exit_info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_mask_option_is_refused_for_a_plugin_that_uses_no_mask(fake_plugins, tmp_path, capsys):
+    photo(tmp_path / "a.png")
+    photo(tmp_path / "m.png")
+    code = run_cli("run", "fake", tmp_path / "a.png", "-o", tmp_path / "out",
+                   "--mask", tmp_path / "m.png")
+    assert code == 2
+    assert "does not use a mask" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_mask_folder_matches_inputs_by_stem_and_names_a_mask_of_the_wrong_size(tmp_path):
+    from editor.cli.common import UsageError
+    from editor.cli.run import MaskSource
+    from editor.model.imageio import ImageFileError
+
+    masks = tmp_path / "masks"
+    masks.mkdir()
+    Image.fromarray(np.full((30, 40), 200, np.uint8)).save(masks / "shoe.png")
+    Image.fromarray(np.zeros((10, 10), np.uint8)).save(masks / "bag.png")
+    source = MaskSource(masks)
+    mask = source.for_input(Path("photos/shoe.jpg"), (30, 40))
+    assert mask is not None and mask.shape == (30, 40) and mask[0, 0] == 200
+    assert source.for_input(Path("photos/hat.jpg"), (30, 40)) is None
+    with pytest.raises(ImageFileError, match=r"bag\.png.*10x10.*40x30"):
+        source.for_input(Path("bag.jpg"), (30, 40))
+    single = MaskSource(masks / "shoe.png")
+    with pytest.raises(UsageError, match="one mask file for 2 inputs"):
+        single.check_inputs([Path("a.jpg"), Path("b.jpg")])
+
+
+def test_a_transparent_cutout_works_as_a_mask(tmp_path):
+    from editor.model.imageio import load_mask
+
+    rgba = np.zeros((8, 8, 4), np.uint8)
+    rgba[2:6, 2:6, 3] = 255
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "cut.png")
+    mask = load_mask(tmp_path / "cut.png")
+    assert mask[3, 3] == 255 and mask[0, 0] == 0

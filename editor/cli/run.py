@@ -1,130 +1,52 @@
-"""``lightbox``: the editor, and the same plugins headless on the command line.
+"""``lightbox run``: one plugin over images and folders, one output set per input.
 
-    lightbox [FILE...]                         open the editor
-    lightbox plugins                           list plugins, their params and devices
     lightbox run PLUGIN INPUT... -o OUTDIR [-p key=value]... [--device auto|cpu|cuda|mps]
-    lightbox train PLUGIN DATA_DIR -o MODEL.pt [-p key=value]... [--device ...] [--scan-only]
-    lightbox models                            list trained models
-    lightbox check INPUT... --profile NAME [--json R] [--html H] [--csv S] [--fix -o OUTDIR]
-    lightbox labels convert|stats ...          box label files (see editor.cli_labels)
+                 [--mask MASK_OR_FOLDER]
 
-Exit codes: 0 every input succeeded, 1 some input failed, 2 the command itself was wrong.
+``--mask`` gives plugins that use a mask (the product, or where to act) a mask file for a
+single input, or a folder of masks matched to the inputs by stem (``masks/shoe.png`` for
+``photos/shoe.jpg``).
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from editor import cli_check, cli_labels, cli_train
-from editor.cli_common import UsageError, gather_images, prepare_outdir
+import numpy as np
+
+from editor.cli.common import UsageError, gather_images, prepare_outdir
 from editor.model.atomic import OutputError
-from editor.model.imageio import ImageFileError, load_image
+from editor.model.imageio import ImageFileError, load_image, load_mask
 from editor.tasks.api import Request
-from editor.tasks.device import DEVICES, available_devices
+from editor.tasks.device import DEVICES
 from editor.tasks.jobs import Job, JobState
-from editor.tasks.manifest import ParamError, ParamSpec
+from editor.tasks.manifest import ParamError
 from editor.tasks.outputs import planned_paths, write_result
 from editor.tasks.registry import PluginInfo, Registry
-from editor.training.run import training_params
-
-SUBCOMMANDS = ("plugins", "run", "train", "models", "labels", "check")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="lightbox", description="Lightbox: a studio for e-commerce product photos."
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("plugins", help="list installed plugins, their parameters and devices")
+def add_parsers(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", help="run a plugin on images or folders")
     run.add_argument("plugin", help="plugin id (see `lightbox plugins`)")
     run.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="images or folders")
     run.add_argument("-o", "--output", required=True, type=Path, metavar="OUTDIR")
     run.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE")
     run.add_argument("--device", choices=DEVICES, default="auto")
-    cli_train.add_parsers(sub)
-    cli_labels.add_parsers(sub)
-    cli_check.add_parsers(sub)
-    return parser
+    run.add_argument("--mask", type=Path, metavar="MASK_OR_FOLDER",
+                     help="a mask image (one input) or a folder of masks matched by stem, "
+                          "for plugins that use a mask")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args or (args[0] not in SUBCOMMANDS and _looks_like_a_file(args[0])):
-        from editor.qt.app import run_gui  # Qt only when the editor is wanted
-
-        return run_gui(args)
-    ns = build_parser().parse_args(args)
-    try:
-        if ns.command == "plugins":
-            return cmd_plugins(Registry.discover(), sys.stdout)
-        if ns.command == "train":
-            return cli_train.cmd_train(Registry.discover(), ns, sys.stdout, sys.stderr)
-        if ns.command == "models":
-            return cli_train.cmd_models(sys.stdout)
-        if ns.command == "check":
-            return cli_check.cmd_check(ns, sys.stdout, sys.stderr)
-        if ns.command == "labels":
-            return cli_labels.cmd_labels(ns, sys.stdout, sys.stderr)
-        return cmd_run(
-            Registry.discover(), ns.plugin, ns.inputs, ns.output, ns.param, ns.device,
-            out=sys.stdout, err=sys.stderr,
-        )
-    except UsageError as exc:
-        print(f"lightbox: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("lightbox: interrupted", file=sys.stderr)
-        return 130
-
-
-def _looks_like_a_file(arg: str) -> bool:
-    """A file to open in the editor, rather than a mistyped command (which gets usage help)."""
-    return not arg.startswith("-") and (Path(arg).exists() or bool(Path(arg).suffix))
-
-
-def cmd_plugins(registry: Registry, out: TextIO) -> int:
-    print(f"devices: {', '.join(available_devices())}", file=out)
-    for plugin in registry.plugins:
-        if plugin.broken:
-            print(f"\n{plugin.id}  BROKEN: {plugin.error}", file=out)
-            continue
-        m = plugin.manifest
-        assert m is not None
-        print(f"\n{m.id}  {m.name} {m.version}", file=out)
-        if m.description:
-            print(f"  {m.description}", file=out)
-        for p in m.params:
-            print(f"  -p {_describe_param(p)}", file=out)
-        if m.training is not None:
-            print(f"  trainable on {m.training.dataset} folders: "
-                  f"lightbox train {m.id} DATA_DIR -o MODEL.pt", file=out)
-            for p in training_params(m):
-                print(f"    -p {_describe_param(p)}", file=out)
-    return 0
-
-
-def _describe_param(p: ParamSpec) -> str:
-    limits = ""
-    if p.choices:
-        limits = f" one of {'|'.join(p.choices)}"
-    elif p.min is not None or p.max is not None:
-        limits = f" in [{_fmt(p.min)}, {_fmt(p.max)}]"
-    default = "unset" if p.default is None else p.default
-    return f"{p.name}=<{p.type}>{limits}  (default {default})  {p.help}"
-
-
-def _fmt(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+def _cmd(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    return cmd_run(Registry.discover(), ns.plugin, ns.inputs, ns.output, ns.param, ns.device,
+                   out=out, err=err, mask=ns.mask)
 
 
 def cmd_run(
     registry: Registry, plugin_id: str, inputs: list[Path], outdir: Path, pairs: list[str],
-    device: str, *, out: TextIO, err: TextIO,
+    device: str, *, out: TextIO, err: TextIO, mask: Path | None = None,
 ) -> int:
     plugin = _plugin(registry, plugin_id)
     assert plugin.manifest is not None
@@ -132,8 +54,11 @@ def cmd_run(
         params = plugin.manifest.parse_cli(pairs)
     except ParamError as exc:
         raise UsageError(f"{plugin_id}: {exc}") from None
+    masks = MaskSource.from_option(mask, plugin)
     prepare_outdir(outdir)
     files, failures = gather_images(inputs, err)
+    if masks is not None:
+        masks.check_inputs(files)
 
     # no output may land on any input, not just the one being processed
     inputs = {f.resolve() for f in files}
@@ -142,7 +67,8 @@ def cmd_run(
     done = 0
     for index, path in enumerate(files, 1):
         progress.start(index, path)
-        ok = _run_one(plugin, path, params, device, outdir, claimed, inputs, progress, err)
+        ok = _run_one(plugin, path, params, device, outdir, claimed, inputs, progress, err,
+                      masks)
         progress.end()
         if ok:
             done += 1
@@ -166,14 +92,16 @@ def _plugin(registry: Registry, plugin_id: str) -> PluginInfo:
 def _run_one(
     plugin: PluginInfo, path: Path, params: dict, device: str, outdir: Path,
     claimed: dict[Path, Path], inputs: set[Path], progress: _Progress, err: TextIO,
+    masks: MaskSource | None = None,
 ) -> bool:
     try:
         loaded = load_image(path)
+        mask = masks.for_input(path, loaded.pixels.shape[:2]) if masks is not None else None
     except ImageFileError as exc:
         progress.clear()
         print(f"{exc}", file=err)
         return False
-    job = Job(plugin, Request(loaded.pixels, params), device=device)
+    job = Job(plugin, Request(loaded.pixels, params, mask=mask), device=device)
     job.run(on_update=progress.update)
     progress.clear()
     if job.state is not JobState.DONE:
@@ -232,5 +160,46 @@ class _Progress:
         self.clear()
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+class MaskSource:
+    """Where ``--mask`` finds each input's mask: one file, or a folder matched by stem."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.by_stem: dict[str, Path] | None = None
+        if path.is_dir():
+            self.by_stem = {}
+            for found in sorted(path.iterdir()):
+                if found.is_file() and not found.name.startswith("."):
+                    self.by_stem.setdefault(found.stem, found)
+
+    @classmethod
+    def from_option(cls, path: Path | None, plugin: PluginInfo) -> MaskSource | None:
+        """The mask source for ``--mask PATH``, or UsageError before any work."""
+        if path is None:
+            return None
+        assert plugin.manifest is not None
+        if not plugin.manifest.has("uses_mask"):
+            raise UsageError(f"--mask: the {plugin.id!r} plugin does not use a mask")
+        if not path.exists():
+            raise UsageError(f"--mask {path}: no such file or folder")
+        return cls(path)
+
+    def check_inputs(self, files: list[Path]) -> None:
+        """One mask file serves one input only (which mask is which would be a guess)."""
+        if self.by_stem is None and len(files) > 1:
+            raise UsageError(f"--mask {self.path}: one mask file for {len(files)} inputs; "
+                             "give a folder of masks named like the inputs")
+
+    def for_input(self, image: Path, shape: tuple[int, int]) -> np.ndarray | None:
+        """The input's mask (uint8, the image's size), None when the folder has none for
+        it; ImageFileError naming the mask file when it is unusable."""
+        if self.by_stem is None:
+            found: Path | None = self.path
+        else:
+            found = self.by_stem.get(image.stem)
+        if found is None:
+            return None
+        return load_mask(found, shape)
+
+
+COMMANDS = {"run": _cmd}

@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from editor.cli_common import UsageError, gather_images, prepare_outdir
+from editor.cli.common import UsageError, gather_images, prepare_outdir
 from editor.model.atomic import OutputError, atomic_write
 from editor.model.imageio import ImageFileError, load_image
 
@@ -132,3 +132,6 @@ def _fix_one(path: Path, pixels, facts, profile, violations, outdir: Path,  # no
     print(f"  fixed -> {target} ({', '.join(fixed.applied) or 'nothing to change'}; "
           f"{state}{detail})", file=out)
     return 1
+
+
+COMMANDS = {"check": cmd_check}

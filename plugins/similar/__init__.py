@@ -1,0 +1,1 @@
+"""Finds the catalogue photos most like this one, and near-duplicates."""
