@@ -39,3 +39,17 @@ def prepare_outdir(outdir: Path) -> None:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"{outdir}: cannot create the output folder ({exc.strerror})") from None
+
+
+def refuse_outdir_inside_inputs(outdir: Path, inputs: list[Path]) -> None:
+    """UsageError when ``outdir`` lies inside (or is) one of the input folders: a rerun
+    would read the first run's outputs as new inputs."""
+    out = outdir.resolve()
+    for item in inputs:
+        if not item.is_dir():
+            continue
+        folder = item.resolve()
+        if out == folder or folder in out.parents:
+            raise UsageError(
+                f"{outdir}: the output folder is inside the input folder {item}; a later "
+                "run would read these outputs as inputs. Choose a folder outside it.")

@@ -176,3 +176,15 @@ def test_a_transparent_cutout_works_as_a_mask(tmp_path):
     Image.fromarray(rgba, "RGBA").save(tmp_path / "cut.png")
     mask = load_mask(tmp_path / "cut.png")
     assert mask[3, 3] == 255 and mask[0, 0] == 0
+
+
+def test_an_output_folder_inside_an_input_folder_is_refused_before_any_work(tmp_path):
+    from editor.cli.common import UsageError, refuse_outdir_inside_inputs
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    with pytest.raises(UsageError, match="inside the input folder"):
+        refuse_outdir_inside_inputs(photos / "out", [photos])
+    with pytest.raises(UsageError, match="inside the input folder"):
+        refuse_outdir_inside_inputs(photos, [photos])
+    refuse_outdir_inside_inputs(tmp_path / "out", [photos, photos / "a.jpg"])
