@@ -153,15 +153,21 @@ class DetectorTask(TrainingTask):
         """Keep the cached maps in a file (a private, trusted scratch file)."""
         import torch
 
-        torch.save({"size": self.size, "classes": self.classes, "items": self._cache}, path)
+        # plain tensors only, so that loading never needs to unpickle code (weights_only)
+        items = {name: {f: torch.from_numpy(v) if isinstance(v, np.ndarray) else v
+                        for f, v in vars(c).items()} for name, c in self._cache.items()}
+        torch.save({"size": self.size, "classes": self.classes, "items": items}, path)
 
     def load_cache(self, path: Path) -> None:
         """Reuse maps saved by :meth:`save_cache` for the same size and classes."""
         import torch
 
-        saved = torch.load(path, map_location="cpu", weights_only=False)
+        saved = torch.load(path, map_location="cpu", weights_only=True)
         if saved["size"] == self.size and saved["classes"] == self.classes:
-            self._cache.update(saved["items"])
+            keep = ("maps", "mirrored", "scale")  # the rest were numpy arrays
+            self._cache.update({name: Cached(**{f: v if f in keep else v.numpy()
+                                                for f, v in item.items()})
+                                for name, item in saved["items"].items()})
 
     # -- helpers ------------------------------------------------------------------------
     def _points_t(self, device: str) -> torch.Tensor:
