@@ -51,6 +51,10 @@ class History:
         self._index = 0  # commands[:index] are applied
         self._clean_index: int | None = 0
         self._version = 0
+        # each command's bytes as counted when recorded, and their sum, kept up to date so
+        # that a push costs O(1) rather than re-summing the whole history
+        self._sizes: list[int] = []
+        self._nbytes = 0
         self.limit_bytes = limit_bytes
 
     # -- state --------------------------------------------------------------------------
@@ -86,7 +90,7 @@ class History:
 
     @property
     def nbytes(self) -> int:
-        return sum(c.nbytes for c in self._commands)
+        return self._nbytes
 
     @property
     def is_clean(self) -> bool:
@@ -101,15 +105,21 @@ class History:
     def push(self, command: Command, *, merge: bool = True) -> None:
         """Apply ``command`` and record it (merging into the previous step when it allows)."""
         command.redo(self._doc)
+        self._nbytes -= sum(self._sizes[self._index :])
         del self._commands[self._index :]
+        del self._sizes[self._index :]
         if self._clean_index is not None and self._clean_index > self._index:
             self._clean_index = None  # the saved state can no longer be reached
         previous = self._commands[-1] if self._commands else None
         if merge and previous is not None and self._clean_index != self._index \
                 and previous.merge(command):
-            pass
+            size = previous.nbytes
+            self._nbytes += size - self._sizes[-1]
+            self._sizes[-1] = size
         else:
             self._commands.append(command)
+            self._sizes.append(command.nbytes)
+            self._nbytes += self._sizes[-1]
             self._index += 1
         self._version += 1
         self._trim()
@@ -139,16 +149,17 @@ class History:
 
     def clear(self) -> None:
         self._commands.clear()
+        self._sizes.clear()
+        self._nbytes = 0
         self._index = 0
         self._clean_index = 0
         self._version += 1
         self.changed.emit()
 
     def _trim(self) -> None:
-        total = self.nbytes
-        while total > self.limit_bytes and self._index > 1:
-            oldest = self._commands.pop(0)
-            total -= oldest.nbytes
+        while self._nbytes > self.limit_bytes and self._index > 1:
+            self._commands.pop(0)
+            self._nbytes -= self._sizes.pop(0)
             self._index -= 1
             if self._clean_index is not None:
                 self._clean_index = self._clean_index - 1 if self._clean_index > 0 else None

@@ -179,10 +179,12 @@ def _read(archive: zipfile.ZipFile, path: Path) -> Document:
     doc = Document(width, height, path=path)
     selected: Layer | None = None
     entries = list(_walk(stack, 0, 0, True))
+    ids: set[str] = set()  # a set, not a scan of the layers: opening stays linear
     for element, x, y, visible in reversed(entries):  # stack.xml is top first; we are not
         layer = _layer(archive, element, (x, y), (width, height), path)
-        if any(other.id == layer.id for other in doc.layers):  # a hand-edited file
+        if layer.id in ids:  # a hand-edited file
             layer.id = uuid.uuid4().hex
+        ids.add(layer.id)
         layer.visible = visible and layer.visible
         doc.history.push(AddLayer(layer))
         if element.get("selected") == "true":

@@ -295,3 +295,42 @@ def test_version_tells_a_merged_or_branched_change_from_no_change():
     doc.history.undo()
     doc.history.push(SetLayerProperties(layer, name="b"))  # a branch: same index again
     assert doc.history.index == index and doc.history.version != version
+
+
+class Sized(Command):
+    """A command that counts how often its size is asked for."""
+
+    asked = 0
+
+    def redo(self, doc: Document) -> None:
+        pass
+
+    def undo(self, doc: Document) -> None:
+        pass
+
+    @property
+    def nbytes(self) -> int:
+        Sized.asked += 1
+        return 10
+
+
+def test_a_push_costs_the_same_however_long_the_history(doc: Document) -> None:
+    # opening a 20,000-layer project pushed 20,000 steps and re-summed the history each time
+    Sized.asked = 0
+    for _ in range(2000):
+        doc.history.push(Sized(), merge=False)
+    assert Sized.asked <= 2 * 2000
+    assert doc.history.nbytes == 2000 * 10
+
+
+def test_memory_count_follows_undo_branches_and_trimming(doc: Document) -> None:
+    history = History(doc, limit_bytes=35)
+    for _ in range(3):
+        history.push(Sized(), merge=False)
+    history.undo()
+    history.push(Sized(), merge=False)  # the undone step is gone with its bytes
+    assert history.nbytes == 30
+    history.push(Sized(), merge=False)  # 40 > 35: the oldest step is forgotten
+    assert history.nbytes == 30 and history.index == 3
+    history.clear()
+    assert history.nbytes == 0
