@@ -28,7 +28,8 @@ def open_document(path: Path | str) -> tuple[Document, list[str]]:
     """
     path = Path(path)
     if path.suffix.lower() == PROJECT_SUFFIX:
-        return load_ora(path), []
+        notices: list[str] = []
+        return load_ora(path, notices), notices
     loaded = load_image(path)  # any other suffix: the loader decides whether it is an image
     doc = Document(*loaded.size, path=path)
     doc.history.push(AddLayer(RasterLayer(path.stem or "Image", loaded.pixels)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import re
 import uuid
 import zipfile
 import zlib
@@ -56,7 +57,9 @@ def save_ora(doc: Document, path: Path | str) -> None:
         layer = doc.layers[index]
         src = f"data/layer{index}.png"
         attrs = {
-            "name": layer.name, "src": src,
+            # other programs read "name"; ours keeps the exact name, JSON-escaped, because
+            # XML cannot hold control characters or undecodable file-name bytes
+            "name": xml_safe(layer.name), _lb("name"): json.dumps(layer.name), "src": src,
             "visibility": "visible" if layer.visible else "hidden",
             "opacity": repr(float(layer.opacity)),  # repr round-trips the float exactly
             "composite-op": _TO_OP.get(layer.blend, "svg:src-over"),
@@ -110,12 +113,13 @@ def _picture(layer: Layer, size: tuple[int, int]) -> Image.Image:
     return Image.new("RGBA", size, (0, 0, 0, 0))
 
 
-def load_ora(path: Path | str) -> Document:
+def load_ora(path: Path | str, notices: list[str] | None = None) -> Document:
     """Open an OpenRaster file as a Document with an empty, clean history.
 
     Layers written by other programs may be smaller than the canvas or offset; they are
     placed onto full-size transparent layers. Groups are flattened into their layers;
-    unknown blend modes load as normal.
+    unknown blend modes load as normal. Sentences about repairs (a layer name XML cannot
+    hold, written by Lightbox before 0.2) are appended to ``notices``.
     """
     path = Path(path)
     if path.is_dir():
@@ -134,7 +138,7 @@ def load_ora(path: Path | str) -> Document:
         raise ImageFileError(path, f"cannot be read ({exc.strerror or exc})") from None
     with archive:
         try:
-            return _read(archive, path)
+            return _read(archive, path, [] if notices is None else notices)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
                 RuntimeError) as exc:
             # a part that fails its checksum, ends early, or claims a compression method or
@@ -153,16 +157,27 @@ def _part(archive: zipfile.ZipFile, name: str, path: Path, limit: int) -> bytes:
     return archive.read(name)
 
 
-def _read(archive: zipfile.ZipFile, path: Path) -> Document:
+def _read(archive: zipfile.ZipFile, path: Path, notices: list[str]) -> Document:
     names = set(archive.namelist())
     if "mimetype" in names and _part(archive, "mimetype", path, _MAX_TEXT).strip() != MIMETYPE:
         raise ImageFileError(path, "not an OpenRaster project (wrong mimetype)")
     if "stack.xml" not in names:
         raise _damaged(path, "stack.xml is missing")
+    xml = _part(archive, "stack.xml", path, _MAX_TEXT)
     try:
-        root = ET.fromstring(_part(archive, "stack.xml", path, _MAX_TEXT))
+        root = ET.fromstring(xml)
     except ET.ParseError as exc:
-        raise _damaged(path, f"stack.xml is not valid XML ({exc})") from None
+        repaired, where = _repair_xml(xml)
+        try:
+            root = ET.fromstring(repaired) if where else None
+        except ET.ParseError:
+            root = None
+        if root is None:
+            raise _damaged(path, f"stack.xml is not valid XML ({exc})") from None
+        names = [f"the name of layer {el.get('name')!r}" for el in root.iter("layer")
+                 if "\ufffd" in (el.get("name") or "")]
+        notices.append(f"{path.name}: stack.xml held characters XML does not allow (in "
+                       f"{', '.join(names or where)}); they were replaced with \ufffd")
     try:
         width, height = int(root.get("w", "")), int(root.get("h", ""))
     except ValueError:
@@ -216,7 +231,7 @@ def _layer(
     size: tuple[int, int],
     path: Path,
 ) -> Layer:
-    name = element.get("name") or "Layer"
+    name = _exact_name(element.get(_lb("name"))) or element.get("name") or "Layer"
     src = element.get("src") or ""
     kind = element.get(_lb("kind"), "raster")
     props: dict[str, Any] = {
@@ -237,8 +252,9 @@ def _layer(
         if src not in archive.namelist():
             missing = src or "no file named"
             raise _damaged(path, f"the picture of layer '{name}' ({missing}) is missing")
+        data = _part(archive, src, path, _MAX_PICTURE)  # says "damaged" itself
         try:
-            loaded = decode_image(_part(archive, src, path, _MAX_PICTURE), f"{path}!{src}")
+            loaded = decode_image(data, f"{path}!{src}")
         except ImageFileError as exc:
             raise _damaged(path, f"layer '{name}' ({src}): {exc.reason}") from None
         pixels = _place(loaded.pixels, *offset, size)
@@ -315,3 +331,45 @@ def _color(text: str | None) -> tuple[int, int, int]:
         return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
     except ValueError:
         return 255, 40, 40
+
+
+# characters XML 1.0 allows; anything else in a name (control characters, the surrogates
+# Python uses for undecodable file-name bytes) cannot be written as XML at all
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_BAD_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(x[0-9a-fA-F]+|[0-9]+);")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with every character XML cannot hold replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _exact_name(text: str | None) -> str | None:
+    try:
+        name = json.loads(text) if text else None
+    except json.JSONDecodeError:
+        return None
+    return name if isinstance(name, str) else None
+
+
+def _repair_xml(xml: bytes) -> tuple[bytes, list[str]]:
+    """stack.xml with raw control characters and references to characters XML forbids
+    (what Lightbox wrote for such layer names before it escaped them) replaced by U+FFFD,
+    and the attributes where that happened ("the name of layer 'caf?'")."""
+    where: list[str] = []
+
+    def fix(match: re.Match[bytes]) -> bytes:
+        ref = match.group(1)
+        if ref is not None:
+            code = int(ref[1:], 16) if ref[:1] in b"xX" else int(ref)
+            if code < 0x110000 and not _NOT_XML.match(chr(code)):
+                return match.group(0)  # a valid reference: keep it
+        before = xml[max(0, match.start() - 300):match.start()]
+        attribute = re.findall(rb'([\w:.-]+)="[^"]*$', before)
+        label = attribute[-1].decode("ascii", "replace") if attribute else "stack.xml"
+        if label not in where:
+            where.append(label)
+        return "\ufffd".encode()
+
+    repaired = _BAD_BYTES.sub(fix, xml)
+    return repaired, [f"the attribute {label!r}" for label in where]
