@@ -14,8 +14,15 @@ from editor.tasks.device import DEVICES
 from editor.tasks.manifest import ParamError, parse_pairs
 from editor.tasks.registry import Registry
 from editor.training.datasets import DatasetError, scan
-from editor.training.run import TrainingError, plan_training, run_training, training_params
-from editor.training.store import ModelError, ModelStore
+from editor.training.run import (
+    TrainingError,
+    TrainingOutcome,
+    plan_training,
+    run_training,
+    training_params,
+    use_model,
+)
+from editor.training.store import BUNDLED, ModelError, ModelStore, verify_model
 
 MAX_PROBLEMS_SHOWN = 20
 
@@ -29,7 +36,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     train.add_argument("--device", choices=DEVICES, default="auto")
     train.add_argument("--scan-only", action="store_true",
                        help="report what the folder holds and stop")
-    sub.add_parser("models", help="list trained models and which one each plugin uses")
+    train.add_argument("--use", action="store_true",
+                       help="make the plugin use the new model (without it the plugin keeps "
+                            "its current model; compare the figures first)")
+    models = sub.add_parser("models", help="list trained models and which one each plugin uses")
+    models.add_argument("--use", type=Path, metavar="MODEL.pt",
+                        help="make its plugin use this trained model")
+    models.add_argument("--use-default", metavar="PLUGIN",
+                        help="make PLUGIN go back to its bundled default model")
 
 
 def cmd_train(registry: Registry, ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -62,9 +76,11 @@ def cmd_train(registry: Registry, ns: argparse.Namespace, out: TextIO, err: Text
     except (TrainingError, ParamError) as exc:
         print(f"lightbox: {exc}", file=err)
         return 1
+    for warning in plan.warnings:
+        print(f"warning: {warning}", file=err)
     why = f" ({plan.device.reason})" if plan.device.reason else ""
     print(f"training {plugin.id} on {plan.device.name}{why}", file=out)
-    progress = run_training(plan)
+    progress = run_training(plan, activate=ns.use)
     try:
         while True:
             step = next(progress)
@@ -76,25 +92,66 @@ def cmd_train(registry: Registry, ns: argparse.Namespace, out: TextIO, err: Text
                 eta = f"  {step.eta:.0f}s left" if step.eta is not None else ""
                 print(f"epoch {step.epoch}/{step.epochs}  {figures}{eta}", file=out)
     except StopIteration as done:
-        card = done.value
+        outcome: TrainingOutcome = done.value
     except (Cancelled, KeyboardInterrupt):
         print("lightbox: training stopped; run the same command again to resume", file=err)
         return 130
     except (ValueError, ModelError, OutputError, ImageFileError, OSError) as exc:
         print(f"lightbox: training failed: {exc}", file=err)
         return 1
-    metrics = "  ".join(f"{k} {v:.4g}" for k, v in card.metrics.items())
+    card = outcome.card
+    metrics = _figures(card.metrics)
     print(f"saved {ns.output} ({card.parameters:,} parameters, {card.epochs} epochs, "
           f"{card.seconds:.0f} s)  validation: {metrics}", file=out)
+    _print_comparison(outcome, plugin.id, out)
     return 0
 
 
-def cmd_models(out: TextIO, store: ModelStore | None = None) -> int:
+def _figures(metrics: dict[str, float]) -> str:
+    return "  ".join(f"{k} {v:.4g}" for k, v in metrics.items()) or "none"
+
+
+def _print_comparison(outcome: TrainingOutcome, plugin: str, out: TextIO) -> None:
+    """The new model's held-out figures next to the current model's on the same split, and
+    which one the plugin now uses."""
+    comparison = outcome.comparison
+    current = comparison.current
+    name = "none" if current is None else (
+        "the bundled default" if current.is_relative_to(BUNDLED) else str(current))
+    print(f"on the same validation split:\n  new model      {_figures(outcome.card.metrics)}",
+          file=out)
+    if comparison.current_metrics:
+        print(f"  current model  {_figures(comparison.current_metrics)}  ({name})", file=out)
+    else:
+        print(f"  current model  not measured: {comparison.reason} ({name})", file=out)
+    if outcome.activated:
+        print(f"{plugin} now uses the new model ({outcome.stored})", file=out)
+    else:
+        print(f"{plugin} still uses {name}; to switch: lightbox models --use {outcome.stored}",
+              file=out)
+
+
+def cmd_models(out: TextIO, store: ModelStore | None = None, use: Path | None = None,
+               use_default: str | None = None, err: TextIO | None = None) -> int:
+    """List the stored models, which one each plugin uses and why; or switch with
+    ``use`` / ``use_default``."""
     store = store or ModelStore()
+    if use is not None:
+        try:
+            card = verify_model(use)
+            stored = store.install(use)
+            use_model(card.plugin, stored, store)
+        except ModelError as exc:
+            raise UsageError(str(exc)) from None
+        print(f"{card.plugin} now uses {stored}", file=out)
+        return 0
+    if use_default is not None:
+        use_model(use_default, None, store)
+        print(f"{use_default} now uses its bundled default", file=out)
+        return 0
     models = store.models()
     if not models:
         print(f"no trained models yet (the store is {store.root})", file=out)
-        return 0
     for path, card in models:
         active = "*" if store.active(card.plugin) == path else " "
         metrics = ", ".join(f"{k} {v:.4g}" for k, v in card.metrics.items())
@@ -103,11 +160,15 @@ def cmd_models(out: TextIO, store: ModelStore | None = None) -> int:
         print(f"    {path}  data: {card.data.get('folder')} "
               f"({card.data.get('train')} train / {card.data.get('validation')} validation)",
               file=out)
-    print("* = the model the plugin uses", file=out)
+    if models:
+        print("* = the model the plugin uses", file=out)
+    print("\nwhat each plugin uses:", file=out)
+    for plugin in sorted({p.id for p in Registry.discover().available} | store.plugins()):
+        print(f"  {plugin:<12} {store.why_active(plugin)}", file=out)
     return 0
-
 
 COMMANDS = {
     "train": lambda ns, out, err: cmd_train(Registry.discover(), ns, out, err),
-    "models": lambda ns, out, err: cmd_models(out),
+    "models": lambda ns, out, err: cmd_models(out, use=ns.use, use_default=ns.use_default,
+                                              err=err),
 }

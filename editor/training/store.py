@@ -8,6 +8,7 @@ refused with a reason instead of being loaded.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -164,6 +165,11 @@ class ModelStore:
                 continue
         return sorted(found, key=lambda item: item[1].date, reverse=True)
 
+    def plugins(self) -> set[str]:
+        """Plugins with a stored model or a recorded choice."""
+        found = {path.parent.name for path, _ in self.models()}
+        return found | {k for k, v in self._active().items() if v}
+
     def install(self, path: Path) -> Path:
         """Copy a checked model and its card into the store; returns the stored path."""
         _, card = load_model(path)
@@ -178,19 +184,40 @@ class ModelStore:
 
     def active(self, plugin: str) -> Path | None:
         """The model ``plugin`` uses (None = its bundled default)."""
-        chosen = self._active().get(plugin)
+        chosen = self._entry(plugin).get("path")
         return Path(chosen) if chosen and Path(chosen).is_file() else None
 
-    def set_active(self, plugin: str, path: Path | None) -> None:
+    def why_active(self, plugin: str) -> str:
+        """Why the plugin uses what it uses, in words for ``lightbox models``."""
+        entry = self._entry(plugin)
+        if self.active(plugin) is not None:
+            when = f" on {entry['date'][:10]}" if entry.get("date") else ""
+            return f"{entry.get('why') or 'chosen by the user'}{when}"
+        if entry.get("path"):
+            return f"the chosen model {entry['path']} is gone, so the bundled default is used"
+        if bundled_model(plugin) is not None:
+            return "the bundled default: no trained model has been chosen"
+        return "no learned model: the plugin takes its classical path"
+
+    def set_active(self, plugin: str, path: Path | None, why: str = "") -> None:
+        """Make ``plugin`` use ``path`` (None = its bundled default), recording ``why``."""
         if path is not None:
             verify_model(path, plugin)  # refuse a broken or foreign model, without torch
         choices = self._active()
-        choices[plugin] = str(path) if path is not None else None
+        choices[plugin] = None if path is None else {
+            "path": str(path), "why": why or "chosen by the user",
+            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
         self.root.mkdir(parents=True, exist_ok=True)
         with atomic_write(self.root / "active.json", "w") as fh:
             json.dump(choices, fh, indent=2)
 
-    def _active(self) -> dict[str, str | None]:
+    def _entry(self, plugin: str) -> dict[str, str]:
+        raw = self._active().get(plugin)
+        if isinstance(raw, str):  # written by Lightbox 0.1: a bare path
+            return {"path": raw}
+        return raw if isinstance(raw, dict) else {}
+
+    def _active(self) -> dict[str, Any]:
         try:
             data = json.loads((self.root / "active.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -28,6 +28,12 @@ from editor.training.datasets import Dataset
 from editor.training.store import ModelCard, save_model
 from editor.training.task import TrainingTask
 
+#: fewer usable samples than this are refused unless ``allow_small`` (a model trained on a
+#: handful of photos learns them by heart, and its held-out figures mean nothing)
+MIN_SAMPLES = 8
+#: a validation split smaller than this gets a warning: its figures mean little
+MIN_VALIDATION = 5
+
 COMMON_PARAMS: tuple[ParamSpec, ...] = (
     ParamSpec("epochs", "int", 20, min=1, max=100_000, help="Passes over the training images."),
     ParamSpec("batch", "int", 16, min=1, max=4096, help="Samples per training step."),
@@ -38,6 +44,9 @@ COMMON_PARAMS: tuple[ParamSpec, ...] = (
     ParamSpec("patience", "int", 5, min=0, max=10_000,
               help="Stop after this many epochs without improvement (0 = never)."),
     ParamSpec("seed", "int", 0, min=0, max=2**31 - 1, help="Seed for the split and shuffling."),
+    ParamSpec("allow_small", "bool", False, label="Allow a tiny folder",
+              help=f"Train even on fewer than {MIN_SAMPLES} usable samples "
+                   "(its figures mean little)."),
 )
 
 
@@ -173,7 +182,8 @@ class Trainer:
 
     def fingerprint(self) -> str:
         """What must match for a checkpoint to be resumed (plugin, model, data, params)."""
-        keep = {k: v for k, v in self.params.items() if k not in ("epochs", "patience")}
+        keep = {k: v for k, v in self.params.items()
+                if k not in ("epochs", "patience", "allow_small")}
         text = json.dumps([self.plugin, self.task.architecture, self.task.config(), keep,
                            str(self.dataset.root), len(self.dataset.samples)],
                           sort_keys=True, default=str)
@@ -210,6 +220,23 @@ class Trainer:
                     **state}, buffer)
         with atomic_write(self.checkpoint, "wb") as fh:
             fh.write(buffer.getvalue())
+
+    def score_weights(self, state_dict: dict[str, Any]) -> dict[str, float]:
+        """Validation figures of other weights for the same model (the model a plugin uses
+        now) on this run's held-out split, so the two can be compared like for like.
+        Raises whatever loading or validating raises (shapes that do not fit, ...)."""
+        import torch
+
+        _, val = self.dataset.split(self.params["val_fraction"], self.params["seed"])
+        model = self.task.build_model()
+        model.load_state_dict(state_dict)
+        model.to(self.device).eval()
+        with torch.no_grad():
+            figures = self.task.validate(model, val or self._train_split(), self.device)
+        return {k: float(v) for k, v in figures.items()}
+
+    def _train_split(self) -> list[Any]:
+        return self.dataset.split(self.params["val_fraction"], self.params["seed"])[0]
 
     def _finish(self, model: Any, state: dict[str, Any], seconds: float) -> ModelCard:
         weights = state["best_state"] or model.state_dict()

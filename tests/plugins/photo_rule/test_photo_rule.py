@@ -140,7 +140,7 @@ def test_lightbox_train_makes_a_rule_the_plugin_then_uses(tmp_path, capsys):
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert "2 classes" in captured.out and f"saved {out}" in captured.out
-    # the trained rule became the plugin's active model: no model param needed
+    # the plugin had no rule, so the trained one became its model: no model param needed
     result = run(Request(photo(400, True)), RecordingContext())
     assert result.report["label"] == "ok"
 
@@ -150,7 +150,7 @@ def test_training_refuses_a_folder_without_ok_and_reject(tmp_path, capsys):
 
     for label in ("shoes", "bags"):
         (tmp_path / "data" / label).mkdir(parents=True)
-        for i in range(2):
+        for i in range(4):
             Image.fromarray(photo(i, True)[..., :3]).save(tmp_path / "data" / label / f"{i}.png")
     code = main(["train", "photo_rule", str(tmp_path / "data"), "-o", str(tmp_path / "m.pt"),
                  "-p", "epochs=1", "--device", "cpu"])
