@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import math
 import re
+import struct
 import uuid
 import zipfile
 import zlib
@@ -35,6 +37,9 @@ NS = "urn:lightbox:ora:1"
 THUMBNAIL_SIZE = 256
 _MAX_TEXT = 64 << 20  # stack.xml and JSON parts
 _MAX_PICTURE = 4 << 30  # one layer PNG
+#: a layer picture may overhang the canvas (Krita writes layers at their own bounds), but
+#: one larger than this many canvases is a memory bomb, not a layer
+_MAX_PICTURE_CANVASES = 4
 
 _TO_OP = {"normal": "svg:src-over", "multiply": "svg:multiply", "screen": "svg:screen"}
 _FROM_OP = {op: blend for blend, op in _TO_OP.items()}
@@ -152,9 +157,31 @@ def _damaged(path: Path, problem: str) -> ImageFileError:
 
 def _part(archive: zipfile.ZipFile, name: str, path: Path, limit: int) -> bytes:
     """Read one part, refusing sizes no real project has (a zip can inflate enormously)."""
-    if archive.getinfo(name).file_size > limit:
-        raise _damaged(path, f"{name} is implausibly large")
+    size = archive.getinfo(name).file_size
+    if size > limit:
+        raise _damaged(path, f"{name} is implausibly large ({size / 1e6:,.0f} MB unpacked, "
+                             f"at most {limit / 1e6:,.0f} MB expected)")
     return archive.read(name)
+
+
+def _picture_limit(
+    archive: zipfile.ZipFile, src: str, canvas: tuple[int, int], path: Path
+) -> int:
+    """The most bytes the layer picture ``src`` may take, from its PNG header: its pixels
+    uncompressed plus room for chunks and metadata. Refuses (unread) a picture whose header
+    is larger than the layer bound, so a small file cannot claim gigabytes of memory."""
+    with archive.open(src) as handle:
+        head = handle.read(33)
+    if len(head) < 33 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return min(_MAX_PICTURE, canvas[0] * canvas[1] * 8 + (16 << 20))  # not PNG
+    width, height, depth, colour = struct.unpack(">IIBB", head[16:26])
+    area = canvas[0] * canvas[1]
+    if width * height > min(MAX_PIXELS, _MAX_PICTURE_CANVASES * area):
+        raise _damaged(path, f"the picture {src} is {width}x{height} pixels, far larger than "
+                             f"the {canvas[0]}x{canvas[1]} canvas")
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}.get(colour, 4)
+    raw = height * (1 + (width * channels * max(depth, 1) + 7) // 8)
+    return min(_MAX_PICTURE, raw + raw // 50 + (16 << 20))
 
 
 def _read(archive: zipfile.ZipFile, path: Path, notices: list[str]) -> Document:
@@ -252,7 +279,8 @@ def _layer(
         if src not in archive.namelist():
             missing = src or "no file named"
             raise _damaged(path, f"the picture of layer '{name}' ({missing}) is missing")
-        data = _part(archive, src, path, _MAX_PICTURE)  # says "damaged" itself
+        limit = _picture_limit(archive, src, size, path)
+        data = _part(archive, src, path, limit)  # says "damaged" itself
         try:
             loaded = decode_image(data, f"{path}!{src}")
         except ImageFileError as exc:
@@ -278,11 +306,17 @@ def _boxes(archive: zipfile.ZipFile, element: ET.Element, name: str, path: Path)
         raise _damaged(path, f"the boxes of layer '{name}' ({missing}) are missing")
     try:
         data = json.loads(_part(archive, part, path, _MAX_TEXT))
-        return [Box(float(b["x0"]), float(b["y0"]), float(b["x1"]), float(b["y1"]),
-                    str(b.get("label", "object")), float(b.get("score", 1.0)))
-                for b in data["boxes"]]
-    except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+        boxes = [Box(float(b["x0"]), float(b["y0"]), float(b["x1"]), float(b["y1"]),
+                     str(b.get("label", "object")), float(b.get("score", 1.0)))
+                 for b in data["boxes"]]
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError,
+            RecursionError):
         raise _damaged(path, f"the boxes of layer '{name}' ({part}) are unreadable") from None
+    for number, box in enumerate(boxes, 1):
+        if not all(map(math.isfinite, (box.x0, box.y0, box.x1, box.y1, box.score))):
+            raise _damaged(path, f"box {number} of layer '{name}' ({part}) has a coordinate "
+                                 "or score that is not a number")
+    return boxes
 
 
 def _place(pixels: np.ndarray, x: int, y: int, size: tuple[int, int]) -> np.ndarray:
