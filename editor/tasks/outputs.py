@@ -1,6 +1,10 @@
 """Write a plugin's :class:`Result` next to others in an output folder, per DESIGN.md:
 images and masks as ``<stem>.png``, boxes as ``<stem>.txt`` (YOLO with a score column),
-the report as ``<stem>.json``. Every file is written atomically; inputs are never touched."""
+the report as ``<stem>.json``. Every file is written atomically; inputs are never touched.
+
+A result whose report names a ``file_format`` (``png`` or ``jpg``; the background plugin's
+``-p format=``) gets its first image written in that format, and as a PNG without an alpha
+channel when it is fully opaque (RGBA only where something is transparent)."""
 
 from __future__ import annotations
 
@@ -9,7 +13,10 @@ import re
 from collections.abc import Collection
 from pathlib import Path
 
-from editor.model.atomic import atomic_write
+import numpy as np
+from PIL import Image
+
+from editor.model.atomic import OutputError, atomic_write
 from editor.model.imageio import ImageFileError, save_image, save_mask
 from editor.tasks.api import Box, Result
 
@@ -22,7 +29,7 @@ def planned_paths(result: Result, outdir: Path, stem: str) -> list[Path]:
         if out.kind == "boxes":
             paths.append(outdir / f"{stem}.txt")
         elif first_image:
-            paths.append(outdir / f"{stem}.png")
+            paths.append(outdir / f"{stem}{_main_suffix(result)}")
             first_image = False
         else:
             paths.append(outdir / f"{stem}-{_slug(out.role or out.name)}.png")
@@ -41,9 +48,14 @@ def write_result(
         if path.resolve() in protect:
             raise ImageFileError(path, "the output would overwrite an input; choose another -o")
     targets = iter(paths)
+    main = next((p for p, o in zip(paths, result.layers, strict=False)
+                 if o.kind != "boxes"), None)
     for out in result.layers:
         path = next(targets)
-        if out.kind == "raster":
+        if path == main and out.kind == "raster" and "file_format" in result.report \
+                and path.suffix == ".png" and bool((out.data[..., 3] == 255).all()):  # type: ignore[index]
+            _save_opaque_png(path, out.data)  # type: ignore[arg-type]
+        elif out.kind == "raster":
             save_image(path, out.data)  # type: ignore[arg-type]
         elif out.kind == "mask":
             save_mask(path, out.data)  # type: ignore[arg-type]
@@ -53,6 +65,23 @@ def write_result(
         with atomic_write(next(targets), "w") as fh:
             json.dump(result.report, fh, indent=2, default=str)
     return paths
+
+
+def _main_suffix(result: Result) -> str:
+    """``.jpg`` when the report asks ``file_format: jpg``, else ``.png``."""
+    fmt = str(result.report.get("file_format", "png")).lower()
+    return ".jpg" if fmt in ("jpg", "jpeg") else ".png"
+
+
+def _save_opaque_png(path: Path, rgba: np.ndarray) -> None:
+    """An opaque image as an RGB PNG (no alpha channel), atomically."""
+    try:
+        with atomic_write(path) as handle:
+            Image.fromarray(np.ascontiguousarray(rgba[..., :3]), "RGB").save(handle, "PNG")
+    except OutputError as exc:
+        raise ImageFileError(path, exc.reason) from exc
+    except (OSError, ValueError) as exc:
+        raise ImageFileError(path, f"could not be saved as PNG ({exc})") from exc
 
 
 def _write_yolo(path: Path, boxes: list[Box], result: Result, outdir: Path) -> None:
