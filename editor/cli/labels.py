@@ -65,7 +65,7 @@ def cmd_convert(source: Path, to: str, output: Path, fmt: str | None, images: Pa
     try:
         output.mkdir(parents=True, exist_ok=True)
         problems = labels.problems + convert.write_folder(labels, output, to)
-    except (OutputError, OSError) as exc:
+    except (OutputError, OSError, ValueError) as exc:  # ValueError: a name it cannot keep
         print(f"{exc}", file=err)
         return 1
     _print_problems(problems, err)

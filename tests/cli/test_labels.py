@@ -1,5 +1,6 @@
 """``lightbox labels convert`` and ``lightbox labels stats``."""
 
+import json
 import re
 from pathlib import Path
 
@@ -58,3 +59,33 @@ def test_usage_errors_exit_2(yolo_folder, tmp_path, capsys):
     empty.mkdir()
     assert main(["labels", "stats", str(empty)]) == 2
     assert "no labels found" in capsys.readouterr().err
+
+
+def test_stats_and_convert_report_hostile_coco_files_without_a_traceback(tmp_path, capsys):
+    root = tmp_path / "coco"
+    root.mkdir()
+    Image.new("RGB", (40, 40)).save(root / "a.png")
+    good = {"images": [{"id": 1, "file_name": "a.png"}], "categories": [{"id": 1, "name": "x"}],
+            "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 5, 5]}]}
+    (root / "good.json").write_text(json.dumps(good))
+    bad = {"images": [{"id": [1], "file_name": "a.png"}], "categories": [{"id": [2]}],
+           "annotations": [{"id": [1], "image_id": {}, "category_id": [2], "bbox": [1]}]}
+    (root / "bad.json").write_text(json.dumps(bad))
+    assert main(["labels", "stats", str(root)]) == 1
+    captured = capsys.readouterr()
+    assert "boxes: 1" in captured.out and "Traceback" not in captured.err
+    assert str(root / "bad.json") in captured.err
+    assert main(["labels", "convert", str(root), "--to", "voc", "-o", str(tmp_path / "v")]) == 1
+    assert "1 images, 1 boxes" in capsys.readouterr().out
+
+
+def test_yolo_to_coco_to_yolo_keeps_class_ids(yolo_folder, tmp_path):
+    (yolo_folder / "classes.txt").write_text("b\na\nunused\n")
+    (yolo_folder / "labels" / "a.txt").write_text("1 0.5 0.5 0.5 0.5\n0 0.2 0.2 0.1 0.1\n")
+    coco_out, back = tmp_path / "coco", tmp_path / "back"
+    assert main(["labels", "convert", str(yolo_folder), "--to", "coco", "-o", str(coco_out)]) == 0
+    assert main(["labels", "convert", str(coco_out), "--to", "yolo", "-o", str(back),
+                 "--images", str(yolo_folder / "images")]) == 0
+    assert (back / "classes.txt").read_text() == "b\na\nunused\n"
+    assert (back / "labels" / "a.txt").read_text() == (yolo_folder / "labels" / "a.txt"
+                                                       ).read_text()

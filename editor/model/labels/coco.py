@@ -15,11 +15,14 @@ from typing import Any
 
 from editor.model.atomic import atomic_write
 from editor.model.labels.common import (
+    FILE_ERRORS,
     ImageLabels,
     Labels,
     Problem,
+    check_names,
     child,
     class_list,
+    clean_labels,
     find_image,
     head,
     is_real,
@@ -49,25 +52,39 @@ def read_folder(root: Path, images: Path | None = None, paths: Iterable[Path] | 
         data = load(path, found.problems)
         if data is None:
             continue
-        names = _names(data)
-        found.classes.extend(n for n in names.values() if n not in found.classes)
-        by_image = _by_image(data)
-        bases = [b for b in (images, path.parent, path.parent / "images", root, root / "images")
-                 if b is not None]
-        for entry in data["images"]:
-            item = _item(path, entry, bases, by_image, names, found.problems, strict)
-            if item is not None:
-                found.items.append(item)
+        try:
+            items, names = _read(path, data, images, root, found.problems, strict)
+        except FILE_ERRORS as exc:  # a last guard: one bad file never stops the folder
+            found.problems.append(Problem(path, f"cannot be read ({type(exc).__name__}: "
+                                          f"{exc})"))
+            continue
+        found.classes.extend(n for n in names if n not in found.classes)
+        found.items.extend(items)
     found.items.sort(key=lambda i: i.image)
+    clean_labels(found, root)
     return found
+
+
+def _read(path: Path, data: dict, images: Path | None, root: Path, problems: list[Problem],
+          strict: bool) -> tuple[list[ImageLabels], list[str]]:
+    names = _names(data, path, problems)
+    by_image = _by_image(data)
+    bases = [b for b in (images, path.parent, path.parent / "images", root, root / "images")
+             if b is not None]
+    items = [item for entry in data["images"]
+             if (item := _item(path, entry, bases, by_image, names, problems, strict))]
+    return items, list(names.values())
 
 
 def load(path: Path, problems: list[Problem]) -> dict | None:
     """The JSON of a COCO file, or None (and a Problem) when it is not one."""
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(path.read_text("utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         problems.append(Problem(path, f"not a readable JSON file ({exc})"))
+        return None
+    except RecursionError:
+        problems.append(Problem(path, "not a readable JSON file (nested too deeply)"))
         return None
     keys = ("images", "annotations", "categories")
     if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in keys):
@@ -84,28 +101,55 @@ def read_file(path: Path, image: Path, size: tuple[int, int],
     data = load(path, problems)
     if data is None:
         return [], []
-    names = _names(data)
+    names = _names(data, path, problems)
     entries = [e for e in data["images"] if isinstance(e, dict)]
     entry = next((e for e in entries if Path(str(e.get("file_name", ""))).name == image.name),
                  entries[0] if len(entries) == 1 else None)
     if entry is None:
         problems.append(Problem(path, f"has no image entry for {image.name}"))
         return [], list(names.values())
-    anns = _by_image(data).get(entry.get("id"), [])
-    boxes = split_bad(path, [(f"annotation {a.get('id')}", _box(a, names, size))
+    anns = _by_image(data).get(entry.get("id"), []) if _is_id(entry.get("id")) else []
+    boxes = split_bad(path, [(f"annotation {_shown(a.get('id'))}", _box(a, names, size))
                              for a in anns], problems, strict=False)
-    return boxes or [], list(names.values())
+    found = Labels(FORMAT, [ImageLabels(image, size, boxes or [])], list(names.values()),
+                   problems)
+    clean_labels(found, path)
+    return found.items[0].boxes, found.classes
 
 
-def _names(data: dict) -> dict[Any, str]:
-    return {c.get("id"): str(c.get("name", c.get("id"))) for c in data["categories"]
-            if isinstance(c, dict)}
+def _is_id(value: Any) -> bool:
+    """Whether ``value`` can be a COCO id: a whole number or text (not a list, not a bool)."""
+    return isinstance(value, int | str) and not isinstance(value, bool)
+
+
+def _shown(value: Any) -> str:
+    return f"{value!r:.40}"
+
+
+def _names(data: dict, path: Path | None = None,
+           problems: list[Problem] | None = None) -> dict[Any, str]:
+    """Category id -> name. A category whose id is not a number or text is a problem and
+    left out; a name is the id when there is none (an empty name is made writable later,
+    by :func:`clean_labels`, with a message)."""
+    names: dict[Any, str] = {}
+    for c in data["categories"]:
+        if not isinstance(c, dict):
+            continue
+        if not _is_id(c.get("id")):
+            if problems is not None and path is not None:
+                problems.append(Problem(path, f"category {_shown(c.get('name'))} has the id "
+                                        f"{_shown(c.get('id'))}, not a number or text; "
+                                        "its boxes are left out"))
+            continue
+        name = c.get("name", c.get("id"))
+        names[c["id"]] = name if isinstance(name, str) else _shown(name)
+    return names
 
 
 def _by_image(data: dict) -> dict[Any, list[dict]]:
     by_image: dict[Any, list[dict]] = {}
     for ann in data["annotations"]:
-        if isinstance(ann, dict) and not ann.get("iscrowd"):
+        if isinstance(ann, dict) and not ann.get("iscrowd") and _is_id(ann.get("image_id")):
             by_image.setdefault(ann.get("image_id"), []).append(ann)
     return by_image
 
@@ -115,6 +159,10 @@ def _item(path: Path, entry: Any, bases: list[Path], by_image: dict[Any, list[di
     name = entry.get("file_name") if isinstance(entry, dict) else None
     if not isinstance(name, str) or not name:
         problems.append(Problem(path, f"image entry without a 'file_name': {entry!r:.80}"))
+        return None
+    if not _is_id(entry.get("id")):
+        problems.append(Problem(path, f"image '{name:.80}' has the id "
+                                f"{_shown(entry.get('id'))}, not a number or text"))
         return None
     found = find_image([b / name for b in bases] + [b / Path(name).name for b in bases], path,
                        f"image '{name}' not found beside the JSON file or in images/",
@@ -127,7 +175,7 @@ def _item(path: Path, entry: Any, bases: list[Path], by_image: dict[Any, list[di
                                 f"but the file says {declared[0]}x{declared[1]}; its boxes "
                                 "would be misplaced"))
         return None
-    boxes = split_bad(path, [(f"annotation {a.get('id')} of '{name}'",
+    boxes = split_bad(path, [(f"annotation {_shown(a.get('id'))} of '{name}'",
                               _box(a, names, found[1]))
                              for a in by_image.get(entry.get("id"), [])], problems, strict)
     return None if boxes is None else ImageLabels(found[0], found[1], boxes)
@@ -137,8 +185,8 @@ def _box(ann: dict, names: dict[Any, str], size: tuple[int, int]) -> Box | str:
     bbox = ann.get("bbox")
     if not isinstance(bbox, list) or len(bbox) != 4 or not all(is_real(v) for v in bbox):
         return f"expected 'bbox' = [x, y, width, height], got {bbox!r:.60}"
-    if ann.get("category_id") not in names:
-        return f"category_id {ann.get('category_id')!r} is not in 'categories'"
+    if not _is_id(ann.get("category_id")) or ann["category_id"] not in names:
+        return f"category_id {_shown(ann.get('category_id'))} is not in 'categories'"
     x, y, w, h = (float(v) for v in bbox)
     return pixel_box(x, y, x + w, y + h, names[ann["category_id"]], size,
                      score_of(ann.get("score", 1.0)))
@@ -149,6 +197,7 @@ def to_json(items: list[ImageLabels], classes: list[str], folder: Path) -> dict:
     """A COCO document for ``items``; ``file_name`` is each image's path relative to
     ``folder`` (where the JSON goes), category ids start at 1."""
     classes = class_list(classes, [b for item in items for b in item.boxes])
+    check_names(classes)
     ids = {name: i for i, name in enumerate(classes, start=1)}
     images, annotations = [], []
     for image_id, item in enumerate(items, start=1):

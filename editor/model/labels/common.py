@@ -15,8 +15,9 @@ Rules shared by every reader:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,16 @@ from editor.model.layers import Box
 LINES_SHOWN = 3
 #: class-name files, in the order they are looked for
 NAME_FILES = ("classes.txt", "data.yaml", "data.yml", "dataset.yaml")
+#: the class ids a YOLO file may use when no names file says how many classes there are
+#: (an id such as 1e10 would otherwise make that many class names)
+MAX_UNNAMED_CLASSES = 10_000
+#: characters no class name keeps: control characters (a newline would split classes.txt,
+#: most are not allowed in XML at all), lone surrogates (not UTF-8) and XML's non-characters
+_UNWRITABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+#: errors a hostile or damaged file can still raise deep in a reader; caught per file, so
+#: one bad file never stops the rest of the folder
+FILE_ERRORS = (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError,
+               MemoryError)
 
 
 @dataclass
@@ -61,6 +72,61 @@ class Labels:
     items: list[ImageLabels] = field(default_factory=list)
     classes: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+
+def clean_name(name: object) -> str:
+    """A class name every format keeps exactly: control characters (newlines, tabs) become
+    spaces, runs of spaces one space, and the ends are trimmed. May be empty."""
+    return " ".join(_UNWRITABLE.sub(" ", str(name)).split())
+
+
+def unwritable_removed(text: str) -> str:
+    """``text`` without the characters :func:`clean_name` replaces (for file names in XML)."""
+    return _UNWRITABLE.sub("", text)
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be written as a class name as it is (None when it can)."""
+    if not name.strip():
+        return "a class name is empty"
+    if clean_name(name) != name:
+        return (f"the class name {name!r} holds control characters (a newline, a tab, ...) or "
+                "spaces at its ends, which label files cannot keep")
+    return None
+
+
+def check_names(classes: list[str]) -> None:
+    """Raise ``ValueError`` naming the first class name that cannot be written as it is (a
+    newline would split classes.txt, an empty line would shift every later class)."""
+    for name in classes:
+        if (reason := name_problem(name)) is not None:
+            raise ValueError(reason)
+
+
+def clean_labels(labels: Labels, where: Path) -> None:
+    """Make every class name of ``labels`` writable (see :func:`clean_name`), in place: an
+    empty name becomes ``class N`` (its place in the list); each change is a Problem, so
+    it is said, not silent. Two names that clean to one stay apart (``name (2)``)."""
+    renamed: dict[str, str] = {}
+    taken: set[str] = set()
+    for index, name in enumerate(list(dict.fromkeys(
+            [*labels.classes, *(b.label for i in labels.items for b in i.boxes)]))):
+        new = clean_name(name) or f"class {index}"
+        if new != name:
+            base, n = new, 2
+            while new in taken or new in labels.classes:
+                new, n = f"{base} ({n})", n + 1
+            renamed[name] = new
+            labels.problems.append(Problem(where, f"class name {name!r} cannot be kept in label "
+                                           f"files (empty, control characters or spaces at "
+                                           f"its ends); it is written as {new!r}"))
+        taken.add(new)
+    if not renamed:
+        return
+    labels.classes = [renamed.get(c, c) for c in labels.classes]
+    for item in labels.items:
+        item.boxes = [replace(b, label=renamed[b.label]) if b.label in renamed else b
+                      for b in item.boxes]
 
 
 def class_list(classes: list[str], boxes: list[Box]) -> list[str]:

@@ -15,10 +15,13 @@ from typing import Any
 from editor.model.atomic import atomic_write
 from editor.model.imageio import IMAGE_SUFFIXES
 from editor.model.labels.common import (
+    FILE_ERRORS,
     ImageLabels,
     Labels,
     Problem,
+    check_names,
     class_list,
+    clean_labels,
     find_image,
     head,
     is_real,
@@ -48,7 +51,12 @@ def read_folder(root: Path, images: Path | None = None, *, strict: bool = False)
         data = _load(path, found.problems)
         if data is None:
             continue
-        item = _item(path, data, images, found.problems, strict)
+        try:
+            item = _item(path, data, images, found.problems, strict)
+        except FILE_ERRORS as exc:  # a last guard: one bad file never stops the folder
+            found.problems.append(Problem(path, f"cannot be read ({type(exc).__name__}: "
+                                          f"{exc})"))
+            continue
         if item is not None:
             found.items.append(item)
     names = root / "classes.txt"
@@ -57,6 +65,7 @@ def read_folder(root: Path, images: Path | None = None, *, strict: bool = False)
     found.classes = class_list(ordered or [], boxes) if ordered is not None \
         else sorted({b.label for b in boxes})
     found.items.sort(key=lambda i: i.image)
+    clean_labels(found, root)
     return found
 
 
@@ -65,14 +74,20 @@ def read_file(path: Path, size: tuple[int, int], problems: list[Problem]) -> lis
     data = _load(path, problems)
     if data is None:
         return []
-    return split_bad(path, _shapes(data, size), problems, strict=False) or []
+    found = Labels(FORMAT, [ImageLabels(path, size, split_bad(
+        path, _shapes(data, size), problems, strict=False) or [])], [], problems)
+    clean_labels(found, path)
+    return found.items[0].boxes
 
 
 def _load(path: Path, problems: list[Problem]) -> dict | None:
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(path.read_text("utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         problems.append(Problem(path, f"not a readable JSON file ({exc})"))
+        return None
+    except RecursionError:
+        problems.append(Problem(path, "not a readable JSON file (nested too deeply)"))
         return None
     if not isinstance(data, dict) or not isinstance(data.get("shapes"), list):
         problems.append(Problem(path, "not a labelme file: expected a list 'shapes'"))
@@ -108,8 +123,8 @@ def _shapes(data: dict, size: tuple[int, int]) -> list[tuple[str, Box | str]]:
 def _box(shape: Any, size: tuple[int, int]) -> Box | str:
     if not isinstance(shape, dict):
         return f"expected a shape object, got {shape!r:.60}"
-    label = str(shape.get("label") or "").strip()
-    if not label:
+    label = shape.get("label")
+    if not isinstance(label, str) or not label.strip():
         return "no 'label'"
     points = shape.get("points")
     if (not isinstance(points, list) or len(points) != 2
@@ -124,6 +139,7 @@ def _box(shape: Any, size: tuple[int, int]) -> Box | str:
 # -- writing -----------------------------------------------------------------------------
 def to_json(item: ImageLabels, folder: Path) -> dict:
     """The labelme document of one image whose JSON goes in ``folder``."""
+    check_names([box.label for box in item.boxes])
     shapes = []
     for box in item.boxes:
         shape: dict[str, Any] = {"label": box.label, "points": [[box.x0, box.y0],

@@ -17,17 +17,21 @@ from pathlib import Path
 from editor.model.atomic import atomic_write
 from editor.model.imageio import IMAGE_SUFFIXES
 from editor.model.labels.common import (
+    FILE_ERRORS,
     ImageLabels,
     Labels,
     Problem,
+    check_names,
     child,
     class_list,
+    clean_labels,
     find_image,
     is_number,
     number,
     pixel_box,
     score_of,
     split_bad,
+    unwritable_removed,
     write_each,
 )
 from editor.model.labels.yolo import read_names, write_classes
@@ -51,7 +55,12 @@ def read_folder(root: Path, images: Path | None = None, xmls: Iterable[Path] | N
     images = images or found_images
     found = Labels(FORMAT)
     for xml in found_xmls if xmls is None else xmls:
-        item = _item(xml, images or xml.parent, found.problems, strict)
+        try:
+            item = _item(xml, images or xml.parent, found.problems, strict)
+        except FILE_ERRORS as exc:  # a last guard: one bad file never stops the folder
+            found.problems.append(Problem(xml, f"cannot be read ({type(exc).__name__}: "
+                                          f"{exc})"))
+            continue
         if item is not None:
             found.items.append(item)
     names = root / "classes.txt"
@@ -59,6 +68,7 @@ def read_folder(root: Path, images: Path | None = None, xmls: Iterable[Path] | N
     boxes = [b for item in found.items for b in item.boxes]
     found.classes = class_list(ordered, boxes) if ordered is not None \
         else sorted({b.label for b in boxes})
+    clean_labels(found, root)
     return found
 
 
@@ -67,9 +77,11 @@ def read_file(xml: Path, size: tuple[int, int], problems: list[Problem]) -> list
     tree = _parse(xml, problems)
     if tree is None:
         return []
-    return split_bad(xml, [(f"object {i}", _box(obj, size))
-                           for i, obj in enumerate(tree.iter("object"), 1)], problems,
-                     strict=False) or []
+    found = Labels(FORMAT, [ImageLabels(xml, size, split_bad(
+        xml, [(f"object {i}", _box(obj, size)) for i, obj in enumerate(tree.iter("object"), 1)],
+        problems, strict=False) or [])], [], problems)
+    clean_labels(found, xml)
+    return found.items[0].boxes
 
 
 def _parse(xml: Path, problems: list[Problem]) -> ET.Element | None:
@@ -77,6 +89,9 @@ def _parse(xml: Path, problems: list[Problem]) -> ET.Element | None:
         tree = ET.parse(xml).getroot()
     except (OSError, ET.ParseError) as exc:
         problems.append(Problem(xml, f"not a readable XML file ({exc})"))
+        return None
+    except RecursionError:
+        problems.append(Problem(xml, "not a readable XML file (nested too deeply)"))
         return None
     if tree.tag != "annotation":
         problems.append(Problem(xml, f"not a Pascal VOC file (root element <{tree.tag}>, "
@@ -104,8 +119,8 @@ def _item(xml: Path, images: Path, problems: list[Problem], strict: bool) -> Ima
 
 
 def _box(obj: ET.Element, size: tuple[int, int]) -> Box | str:
-    label = (obj.findtext("name") or "").strip()
-    if not label:
+    label = obj.findtext("name") or ""
+    if not label.strip():
         return "no <name>"
     values = [(obj.findtext(f"bndbox/{k}") or "").strip()
               for k in ("xmin", "ymin", "xmax", "ymax")]
@@ -119,11 +134,14 @@ def _box(obj: ET.Element, size: tuple[int, int]) -> Box | str:
 
 # -- writing -----------------------------------------------------------------------------
 def to_xml(item: ImageLabels) -> ET.ElementTree:
-    """The annotation of one image."""
+    """The annotation of one image. Raises ``ValueError`` for a class name XML cannot keep
+    (control characters); a file name with such characters is written without them (the
+    image is then found by the annotation's own name)."""
+    check_names([box.label for box in item.boxes])
     root = ET.Element("annotation")
-    ET.SubElement(root, "folder").text = item.image.parent.name
-    ET.SubElement(root, "filename").text = item.image.name
-    ET.SubElement(root, "path").text = str(item.image.resolve())
+    ET.SubElement(root, "folder").text = _xml_text(item.image.parent.name)
+    ET.SubElement(root, "filename").text = _xml_text(item.image.name)
+    ET.SubElement(root, "path").text = _xml_text(str(item.image.resolve()))
     size = ET.SubElement(root, "size")
     for key, value in (("width", item.size[0]), ("height", item.size[1]), ("depth", 3)):
         ET.SubElement(size, key).text = str(value)
@@ -143,6 +161,12 @@ def to_xml(item: ImageLabels) -> ET.ElementTree:
     tree = ET.ElementTree(root)
     ET.indent(tree)
     return tree
+
+
+def _xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (a valid file beats a complete
+    path; the image is found by the annotation's name too)."""
+    return unwritable_removed(text)
 
 
 def write_file(xml: Path, item: ImageLabels) -> None:

@@ -13,13 +13,17 @@ from pathlib import Path
 from editor.model.atomic import atomic_write
 from editor.model.imageio import iter_image_files
 from editor.model.labels.common import (
+    FILE_ERRORS,
     LINES_SHOWN,
+    MAX_UNNAMED_CLASSES,
     NAME_FILES,
     ImageLabels,
     Labels,
     Problem,
+    check_names,
     child,
     class_list,
+    clean_labels,
     is_number,
     number,
     sized,
@@ -52,14 +56,19 @@ def read_folder(root: Path, images: Path | None = None, labels: Path | None = No
                 found.items.append(ImageLabels(image, size, []))
             continue
         used.add(label)
-        boxes = read_file(label, size or (1, 1), classes, problems, named=named is not None,
-                          strict=strict)
+        try:
+            boxes = read_file(label, size or (1, 1), classes, problems,
+                              named=named is not None, strict=strict)
+        except FILE_ERRORS as exc:  # a last guard: one bad file never stops the folder
+            problems.append(Problem(label, f"cannot be read ({type(exc).__name__}: {exc})"))
+            continue
         if size is not None and boxes is not None:
             found.items.append(ImageLabels(image, size, boxes))
     orphans = sorted(labels.rglob("*.txt")) if labels is not None else []
     problems.extend(Problem(label, f"label file without an image in {images.name}/")
                     for label in orphans if label not in used and label.name not in NAME_FILES
                     and not any(part.startswith(".") for part in label.parts))
+    clean_labels(found, root)
     return found
 
 
@@ -78,10 +87,11 @@ def read_file(label: Path, size: tuple[int, int], classes: list[str],
               strict: bool = False) -> list[Box] | None:
     """The boxes of one label file; bad lines become Problems (None for all when strict).
 
-    Without a class-name file (``named`` false) any class id is accepted and ``classes``
-    grows to name each id by its number."""
+    Without a class-name file (``named`` false) class ids up to
+    :data:`MAX_UNNAMED_CLASSES` are accepted and ``classes`` grows to name each id by its
+    number. A UTF-8 byte-order mark (Windows Notepad writes one) is skipped."""
     try:
-        text = label.read_text(encoding="utf-8")
+        text = label.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(label, f"cannot be read as text ({exc})"))
         return None
@@ -119,11 +129,17 @@ def _line_problem(parts: list[str], n_classes: int | None) -> str | None:
     if n_classes is not None and cls >= n_classes:
         return (f"class id {parts[0]} is out of range: the class names list {n_classes} "
                 f"classes (ids 0 to {n_classes - 1})")
-    if coords[2] <= 0 or coords[3] <= 0:
+    if n_classes is None and cls >= MAX_UNNAMED_CLASSES:
+        return (f"class id {parts[0]} is out of range: without a classes.txt or data.yaml, "
+                f"ids 0 to {MAX_UNNAMED_CLASSES - 1} are accepted")
+    box, score = coords[:4], coords[4:]
+    if score and not 0 <= score[0] <= 1:
+        return f"the score (6th number) must be between 0 and 1, got {parts[5]}"
+    if box[2] <= 0 or box[3] <= 0:
         return "box width and height must be above 0 (a box with no area)"
-    if not all(-_TOLERANCE <= v <= 1 + _TOLERANCE for v in coords):
+    if not all(-_TOLERANCE <= v <= 1 + _TOLERANCE for v in box):
         return ("numbers after the class must be between 0 and 1 (normalised to the image "
-                f"size), got {' '.join(parts[1:])}: the box reaches outside the image")
+                f"size), got {' '.join(parts[1:5])}: the box reaches outside the image")
     return None
 
 
@@ -146,7 +162,7 @@ def read_names(path: Path, problems: list[Problem]) -> list[str] | None:
     """Class names, one a line (classes.txt) or under ``names:`` (an Ultralytics data.yaml:
     a list or an ``id: name`` mapping, block or inline; PyYAML is not a dependency)."""
     try:
-        lines = path.read_text("utf-8").splitlines()
+        lines = path.read_text("utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(path, f"cannot be read as text ({exc})"))
         return None
@@ -214,7 +230,9 @@ def write_file(label: Path, boxes: list[Box], size: tuple[int, int],
 
 
 def write_classes(path: Path, classes: list[str]) -> None:
-    """Write ``classes.txt``: one class name a line, line n = class id n."""
+    """Write ``classes.txt``: one class name a line, line n = class id n. Raises
+    ``ValueError`` for a name the file cannot keep (empty, a newline, ...)."""
+    check_names(classes)
     with atomic_write(path, "w") as handle:
         handle.write("".join(f"{name}\n" for name in classes))
 
