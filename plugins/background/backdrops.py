@@ -133,21 +133,23 @@ def fill_behind(rgb: np.ndarray, alpha: np.ndarray, sigma: float) -> np.ndarray:
     shrink = max(1.0, sigma / 3.0, max(h, w) / 1024)
     sw, sh = max(1, round(w / shrink)), max(1, round(h / shrink))
     grown = cv2.dilate(alpha, np.ones((5, 5), np.uint8))  # the product's soft rim too
-    weight = 1.0 - cv2.resize(grown, (sw, sh), interpolation=cv2.INTER_AREA
-                              ).astype(np.float32) / 255.0
-    small = cv2.resize(rgb, (sw, sh), interpolation=cv2.INTER_AREA).astype(np.float32)
+    keep = 1.0 - grown.astype(np.float32) / 255.0
+    if not keep.any():  # nothing but product: no backdrop to fill from
+        return rgb.copy()
+    # weight before shrinking, so no shrunk pixel mixes the product's colour in
+    num0 = cv2.resize(rgb.astype(np.float32) * keep[..., None], (sw, sh),
+                      interpolation=cv2.INTER_AREA)
+    weight = cv2.resize(keep, (sw, sh), interpolation=cv2.INTER_AREA)
     s = max(0.5, sigma / shrink)
-    num = cv2.GaussianBlur(small * weight[..., None], (0, 0), s)
+    num = cv2.GaussianBlur(num0, (0, 0), s)
     den = cv2.GaussianBlur(weight, (0, 0), s)
     # deep inside a large product the blur reaches no backdrop: fill from further away
     far = max(s * 4, max(sw, sh) / 8)
-    num_far = cv2.GaussianBlur(small * weight[..., None], (0, 0), far)
+    num_far = cv2.GaussianBlur(num0, (0, 0), far)
     den_far = cv2.GaussianBlur(weight, (0, 0), far)
     mix = np.clip(den / 0.05, 0, 1)[..., None]
     near = num / np.maximum(den, 1e-6)[..., None]
     wide = num_far / np.maximum(den_far, 1e-6)[..., None]
-    if not weight.any():  # nothing but product: no backdrop to fill from
-        return rgb.copy()
     filled = near * mix + wide * (1 - mix)
     full = cv2.resize(filled, (w, h), interpolation=cv2.INTER_LINEAR)
     return np.clip(full + 0.5, 0, 255).astype(np.uint8)
