@@ -4,10 +4,15 @@ the report as ``<stem>.json``. Every file is written atomically; inputs are neve
 
 A result whose report names a ``file_format`` (``png`` or ``jpg``; the background plugin's
 ``-p format=``) gets its first image written in that format, and as a PNG without an alpha
-channel when it is fully opaque (RGBA only where something is transparent)."""
+channel when it is fully opaque (RGBA only where something is transparent).
+
+A result whose report names a ``folder`` (the variants plugin's ``"variants"``) is a set of
+pictures per input: every layer goes to ``<outdir>/<stem>/<role>.png`` and the report to
+``<outdir>/<stem>/<folder>.json``."""
 
 from __future__ import annotations
 
+import glob
 import json
 import re
 from collections.abc import Collection
@@ -16,13 +21,16 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from editor.model.atomic import OutputError, atomic_write
+from editor.model.atomic import OutputError, atomic_write, one_unit
 from editor.model.imageio import ImageFileError, save_image, save_mask
 from editor.tasks.api import Box, Result
 
 
 def planned_paths(result: Result, outdir: Path, stem: str) -> list[Path]:
     """The files :func:`write_result` would write, in order (to check before writing)."""
+    folder = result.report.get("folder")
+    if isinstance(folder, str) and folder:
+        return _folder_paths(result, outdir / stem, folder)
     paths: list[Path] = []
     first_image = True
     for out in result.layers:
@@ -41,12 +49,22 @@ def planned_paths(result: Result, outdir: Path, stem: str) -> list[Path]:
 def write_result(
     result: Result, outdir: Path, stem: str, protect: Collection[Path]
 ) -> list[Path]:
-    """Write ``result``'s files; refuses (writing nothing) if any would replace a file in
-    ``protect`` (the resolved paths of every input of the run)."""
+    """Write ``result``'s files as one unit (all or none: a killed or failed write never
+    leaves a mask without its cutout); refuses (writing nothing) if any would replace a
+    file in ``protect`` (the resolved paths of every input of the run)."""
+    with one_unit():
+        return _write_result(result, outdir, stem, protect)
+
+
+def _write_result(
+    result: Result, outdir: Path, stem: str, protect: Collection[Path]
+) -> list[Path]:
     paths = planned_paths(result, outdir, stem)
     for path in paths:
         if path.resolve() in protect:
             raise ImageFileError(path, "the output would overwrite an input; choose another -o")
+    for parent in {path.parent for path in paths}:
+        parent.mkdir(parents=True, exist_ok=True)
     targets = iter(paths)
     main = next((p for p, o in zip(paths, result.layers, strict=False)
                  if o.kind != "boxes"), None)
@@ -65,6 +83,13 @@ def write_result(
         with atomic_write(next(targets), "w") as fh:
             json.dump(result.report, fh, indent=2, default=str)
     return paths
+
+
+def _folder_paths(result: Result, folder: Path, name: str) -> list[Path]:
+    """One file per layer in ``folder``, named by its role, and the report as ``name``."""
+    paths = [folder / f"{_slug(out.role or out.name)}.{'txt' if out.kind == 'boxes' else 'png'}"
+             for out in result.layers]
+    return [*paths, folder / f"{_slug(name)}.json"]
 
 
 def _main_suffix(result: Result) -> str:
@@ -109,3 +134,37 @@ def _write_yolo(path: Path, boxes: list[Box], result: Result, outdir: Path) -> N
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "layer"
+
+
+#: the suffixes a result's own files (not a folder result's) can have
+_RESULT_SUFFIXES = (".png", ".jpg", ".txt", ".json")
+
+
+def existing_outputs(outdir: Path, stem: str, *, boxes: bool = False) -> list[Path]:
+    """The files already in ``outdir`` that a result for ``stem`` could write, known before
+    any compute: ``<stem>.png|.jpg|.txt|.json``, ``<stem>-<role>.png``, the files of a
+    ``<stem>/`` folder result, and ``classes.txt`` when the plugin writes ``boxes``."""
+    if not outdir.is_dir():
+        return []
+    found = [outdir / f"{stem}{suffix}" for suffix in _RESULT_SUFFIXES]
+    found = [path for path in found if path.is_file() or path.is_symlink()]
+    found += sorted(p for p in outdir.glob(f"{glob.escape(stem)}-*.png") if p.is_file())
+    folder = outdir / stem
+    if folder.is_dir():
+        found += sorted(p for p in folder.iterdir() if p.is_file())
+    if boxes and (outdir / "classes.txt").is_file():
+        found.append(outdir / "classes.txt")
+    return found
+
+
+def finished_output(outdir: Path, stem: str) -> Path | None:
+    """The main output of a result for ``stem`` when one is there (its picture, its box
+    file, or a folder result's report): results are written as a unit, so it stands for
+    the whole result."""
+    for suffix in (".png", ".jpg", ".txt"):
+        if (outdir / f"{stem}{suffix}").is_file():
+            return outdir / f"{stem}{suffix}"
+    folder = outdir / stem
+    if folder.is_dir():
+        return next((p for p in sorted(folder.glob("*.json")) if p.is_file()), None)
+    return None
