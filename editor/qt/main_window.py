@@ -38,7 +38,7 @@ from editor.qt.training.dialog import TrainDialog
 from editor.qt.training.result_view import metric_text
 from editor.tasks.jobs import JobState
 from editor.tasks.registry import Registry
-from editor.training.store import ModelCard
+from editor.training.store import ModelCard, ModelStore
 
 
 class MainWindow(DocumentFiles, QMainWindow):
@@ -226,9 +226,15 @@ class MainWindow(DocumentFiles, QMainWindow):
     def _model_trained(self, card: ModelCard, metric: str) -> None:
         self.plugin_panel.refresh_models()
         plugin = self.plugin_panel.registry.get(card.plugin)
+        active = ModelStore().active(card.plugin)
+        if active is not None and active.stem == card.name:
+            text = self.tr("Trained {name}: {figure}; {plugin} now uses it")
+        else:
+            text = self.tr("Trained {name}: {figure}; {plugin} keeps its current model "
+                           "until you choose the new one")
         self.notifications.show_message(
-            self.tr("Trained {name}: {figure}; {plugin} now uses it").format(
-                name=card.name, figure=metric_text(card, metric), plugin=plugin.name), "info")
+            text.format(name=card.name, figure=metric_text(card, metric), plugin=plugin.name),
+            "info")
 
     # -- documents ----------------------------------------------------------------------
     @property

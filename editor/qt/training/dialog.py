@@ -41,8 +41,8 @@ from editor.qt.training.scan import FolderScan, FolderScanner
 from editor.qt.training.worker import TrainingStart, TrainingWorker
 from editor.tasks.device import DEVICES
 from editor.training.datasets import EXPECTED
-from editor.training.run import trainable, training_params
-from editor.training.store import ModelCard, ModelStore
+from editor.training.run import TrainingOutcome, trainable, training_params, use_model
+from editor.training.store import ModelError, ModelStore
 
 if TYPE_CHECKING:
     from editor.tasks.registry import PluginInfo, Registry
@@ -144,6 +144,9 @@ class TrainDialog(QDialog):
         scroll.setMinimumWidth(380)
 
         self.run_panel = RunPanel()
+        self.run_panel.result_view.use_button.clicked.connect(self.use_trained_model)
+        #: the last finished run (its card, stored copy and the comparison)
+        self.last_outcome: TrainingOutcome | None = None
         splitter = QSplitter()
         splitter.addWidget(scroll)
         splitter.addWidget(self.run_panel)
@@ -345,15 +348,39 @@ class TrainDialog(QDialog):
         if self.worker is not None and self.sender() in (self.worker, None):
             self.run_panel.show_progress(step)
 
-    def _finished(self, card: ModelCard) -> None:
+    def _finished(self, outcome: TrainingOutcome) -> None:
         self._end_run()
+        card = outcome.card
         name = self._plugin.name if self._plugin else card.plugin
-        self.run_panel.show_finished(card, name)
-        self._show_status(self.tr("Done. {plugin} now uses “{name}”.").format(
-            plugin=name, name=card.name))
+        self.last_outcome = outcome
+        self.run_panel.show_finished(outcome, name)
+        if outcome.activated:
+            self._show_status(self.tr("Done. {plugin} now uses “{name}”.").format(
+                plugin=name, name=card.name))
+        else:
+            self._show_status(self.tr(
+                "Done. {plugin} keeps its current model: compare the figures and choose "
+                "“Use this model” to switch.").format(plugin=name))
         self._name_edited = False
         self._suggest_name()  # a second run would otherwise replace this model
         self.model_trained.emit(card, self.run_panel.metric)
+
+    def use_trained_model(self) -> None:
+        """The user chose the model just trained: the plugin uses it from now on."""
+        outcome = self.last_outcome
+        if outcome is None or outcome.activated:
+            return
+        try:
+            use_model(outcome.card.plugin, outcome.stored)
+        except ModelError as exc:
+            self._show_status(str(exc), error=True)
+            return
+        outcome.activated = True
+        name = self._plugin.name if self._plugin else outcome.card.plugin
+        self.run_panel.result_view.show_choice(outcome, name)
+        self._show_status(self.tr("{plugin} now uses “{name}”.").format(
+            plugin=name, name=outcome.card.name))
+        self.model_trained.emit(outcome.card, self.run_panel.metric)
 
     def _failed(self, message: str, details: str) -> None:
         self._end_run()

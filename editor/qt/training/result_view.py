@@ -7,11 +7,19 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFormLayout, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from editor.qt.convert import rgba_to_qimage
 from editor.qt.training.worker import Preview
-from editor.training.store import ModelCard
+from editor.training.run import TrainingOutcome
+from editor.training.store import BUNDLED, ModelCard
 
 #: longest side of a before/after image in the result panel
 PREVIEW_SIDE = 128
@@ -32,6 +40,10 @@ class ResultView(QWidget):
         super().__init__(parent)
         self.note = QLabel()
         self.note.setWordWrap(True)
+        #: makes the plugin use the model just trained (shown while it does not)
+        self.use_button = QPushButton(self.tr("Use this model"))
+        self.use_button.setObjectName("use-trained-model")
+        self.use_button.hide()
         self.figures = QFormLayout()
         self.figures.setContentsMargins(0, 0, 0, 0)
         self.previews = QGridLayout()
@@ -39,22 +51,34 @@ class ResultView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.note)
+        layout.addWidget(self.use_button)
         layout.addLayout(self.figures)
         layout.addLayout(self.previews)
         self._preview_widgets: list[QWidget] = []
         self._preview_rows = 0
 
-    def show_card(self, card: ModelCard, plugin_name: str, metric: str | None = None) -> None:
-        """Show ``card``: what the model scored, on what, and that ``plugin_name`` uses it."""
+    def show_card(self, card: ModelCard, plugin_name: str, metric: str | None = None,
+                  outcome: TrainingOutcome | None = None) -> None:
+        """Show ``card``: what the model scored, on what, next to the model the plugin uses
+        now (from ``outcome``), and whether the plugin uses the new one."""
         while self.figures.rowCount():
             self.figures.removeRow(0)
         self.clear_previews()
-        self.note.setText(self.tr(
-            "Saved “{name}”. {plugin} now uses this model; choose another in the Plugins "
-            "panel's Model list.").format(name=card.name, plugin=plugin_name))
+        current = outcome.comparison.current_metrics if outcome else {}
         ordered = sorted(card.metrics.items(), key=lambda kv: kv[0] != metric)
         for name, value in ordered:
-            self._row(self.tr("Validation {metric}").format(metric=name), f"{value:.4g}")
+            text = f"{value:.4g}"
+            if name in current:
+                text = self.tr("{new}   (current model {old})").format(
+                    new=text, old=f"{current[name]:.4g}")
+            self._row(self.tr("Validation {metric}").format(metric=name), text)
+        if outcome is not None and not current:
+            self._row(self.tr("Current model"), outcome.comparison.reason)
+        if outcome is None:
+            self.note.setText(self.tr("Saved “{name}”.").format(name=card.name))
+            self.use_button.hide()
+        else:
+            self.show_choice(outcome, plugin_name)
         data = card.data
         self._row(self.tr("Examples"), self.tr("{train} for training, {val} for validation, "
                                                "{skipped} skipped").format(
@@ -65,6 +89,24 @@ class ResultView(QWidget):
         self._row(self.tr("Device"), card.device)
         self._row(self.tr("Model"), self.tr("{arch}, {n} parameters").format(
             arch=card.architecture, n=f"{card.parameters:,}"))
+
+    def show_choice(self, outcome: TrainingOutcome, plugin_name: str) -> None:
+        """Which model the plugin uses now, and the button to switch to the new one."""
+        name = outcome.card.name
+        if outcome.activated:
+            self.note.setText(self.tr(
+                "Saved “{name}”. {plugin} now uses this model; choose another in the Plugins "
+                "panel's Model list.").format(name=name, plugin=plugin_name))
+            self.use_button.hide()
+            return
+        current = outcome.comparison.current
+        which = (self.tr("the bundled default") if current is None or
+                 current.is_relative_to(BUNDLED) else current.stem)
+        self.note.setText(self.tr(
+            "Saved “{name}”. {plugin} still uses {current}: compare the figures, measured "
+            "on the same held-out photos, and choose.").format(
+            name=name, plugin=plugin_name, current=which))
+        self.use_button.show()
 
     def show_previews(self, previews: Sequence[Preview]) -> None:
         """Before/after images, one row per validation sample."""

@@ -13,7 +13,7 @@ from editor.qt.training.result_view import ResultView, duration, metric_text
 
 if TYPE_CHECKING:
     from editor.qt.training.worker import TrainingStart
-    from editor.training.store import ModelCard
+    from editor.training.run import TrainingOutcome
     from editor.training.trainer import TrainingProgress
 
 _PROGRESS_STEPS = 1000  # progress bar resolution
@@ -84,15 +84,16 @@ class RunPanel(QWidget):
         self.eta_label.setText(self.tr("Epoch {e} of {n}, step {s} of {m}{eta}").format(
             e=step.epoch, n=step.epochs, s=step.step, m=step.steps, eta=eta))
 
-    def show_finished(self, card: ModelCard, plugin_name: str) -> None:
-        """The model is saved and active: show its figures."""
+    def show_finished(self, outcome: TrainingOutcome, plugin_name: str) -> None:
+        """The model is saved: show its figures next to the current model's."""
+        card = outcome.card
         self.progress_bar.setValue(_PROGRESS_STEPS)
         self.eta_label.setText(self.tr("Finished in {t}.").format(t=duration(card.seconds)))
         asked = int(card.params.get("epochs", card.epochs))
         if card.epochs < asked:
             self.add_line(self.tr("Stopped early after epoch {n}: {metric} was no longer "
                                   "improving."), n=card.epochs, metric=self.metric)
-        self.result_view.show_card(card, plugin_name, self.metric)
+        self.result_view.show_card(card, plugin_name, self.metric, outcome)
         self.result_view.show()
         self.add_line(self.tr("Saved “{name}”: {figure}."), name=card.name,
                       figure=metric_text(card, self.metric))

@@ -65,7 +65,7 @@ class TrainingWorker(QObject):
     started_training = Signal(object)  # TrainingStart
     progress = Signal(object)  # TrainingProgress
     previews = Signal(object)  # list[Preview]
-    finished = Signal(object)  # ModelCard
+    finished = Signal(object)  # TrainingOutcome
     failed = Signal(str, str)
     cancelled = Signal()
 
@@ -149,7 +149,7 @@ class TrainingWorker(QObject):
                     self._last_emit = now
                     self.progress.emit(step)
         except StopIteration as done:
-            card = done.value
+            outcome = done.value
         except Cancelled:
             self.cancelled.emit()
             return
@@ -158,11 +158,11 @@ class TrainingWorker(QObject):
             return
         try:
             shown = _previews(plan, output)
-        except Exception:  # previews are a nicety: the model is saved and in use already
+        except Exception:  # previews are a nicety: the model is saved already
             shown = []
         if shown:
             self.previews.emit(shown)
-        self.finished.emit(card)
+        self.finished.emit(outcome)
 
     def _wait_while_paused(self) -> None:
         while not self._running.wait(0.1):

@@ -149,7 +149,14 @@ def test_pause_stops_progress_and_resume_continues(qtbot, dialog, squares):
     qtbot.waitUntil(lambda: bar.value() > 0, timeout=30_000)
     dialog.pause_button.click()
     assert dialog.pause_button.text() == "Resume"
-    qtbot.wait(300)  # a step in flight and queued reports may still land
+    # a step in flight and queued reports may still land (slowly on a loaded machine):
+    # wait until the bar settles, then it must stay put
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        before = bar.value()
+        qtbot.wait(700)
+        if bar.value() == before:
+            break
     paused_at = bar.value()
     qtbot.wait(500)
     assert bar.value() == paused_at
@@ -188,6 +195,34 @@ def test_closing_can_be_refused_to_keep_training(qtbot, dialog, squares):
     dialog.ask_stop_training = lambda: False
     assert not dialog.close()
     assert dialog.isVisible() and dialog.is_training()
+
+
+def test_a_second_model_waits_for_use_this_model_beside_the_current_figures(qtbot, dialog,
+                                                                            squares):
+    with qtbot.waitSignal(dialog.model_trained, timeout=60_000) as first:
+        choose(qtbot, dialog, squares)
+        start(dialog)
+    first_card = first.args[0]
+    store = ModelStore()
+    assert store.active("tinyseg").stem == first_card.name
+    view = dialog.run_panel.result_view
+    assert not view.use_button.isVisibleTo(dialog)  # the plugin had none: it uses the first
+
+    with qtbot.waitSignal(dialog.model_trained, timeout=60_000) as second:
+        start(dialog, epochs=1)
+    second_card = second.args[0]
+    assert second_card.name != first_card.name
+    assert store.active("tinyseg").stem == first_card.name  # unchanged without the user's say
+    assert view.use_button.isVisibleTo(dialog)
+    assert "still uses" in view.note.text() and "keeps its current model" in dialog.status.text()
+    figures = [view.figures.itemAt(i).widget().text() for i in range(view.figures.count())
+               if view.figures.itemAt(i).widget() is not None]
+    assert any("current model" in text for text in figures)
+
+    with qtbot.waitSignal(dialog.model_trained, timeout=5_000):
+        view.use_button.click()
+    assert store.active("tinyseg").stem == second_card.name
+    assert not view.use_button.isVisibleTo(dialog) and "now uses" in view.note.text()
 
 
 def test_the_main_window_opens_one_dialog_and_announces_the_model(qtbot, tinyseg, squares):
