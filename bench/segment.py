@@ -21,7 +21,7 @@ from editor.model.imageio import load_image
 from editor.samples import render_sample
 from editor.tasks.api import Request
 from editor.training.metrics import iou, mae, max_f_measure
-from plugins.segment.bundle import bench_products, sod_pair, sod_split
+from plugins.segment.bundle import bench_products, pairs_split, sod_pair, sod_split
 from plugins.segment.classical import plain_grabcut
 from plugins.segment.synth import cutout_from_white, studio_composite
 
@@ -120,6 +120,14 @@ def run(report: Report) -> None:
             rgb, mask = sod_pair(path)
             pairs.append((np.dstack([rgb, np.full(mask.shape, 255, np.uint8)]), mask))
         _score(report, methods, "sod-heldout", {"all": pairs})
+    duts = report.data / "segmentation" / "duts-tr"
+    if report.folder("segment duts", "segmentation", "duts-tr") is not None:
+        _, _, held = pairs_split(duts)
+        pairs = []
+        for path in report.limit(held):
+            rgb, mask = sod_pair(path)
+            pairs.append((np.dstack([rgb, np.full(mask.shape, 255, np.uint8)]), mask))
+        _score(report, methods, "duts-heldout", {"all": pairs})
     if "segment" in methods or "segment/classical" in methods:
         big = render_sample("jar", (2000, 2000), background="sweep", seed=7).image
         name = "segment" if "segment" in methods else "segment/classical"

@@ -2,6 +2,7 @@
 
     python -m plugins.segment.bundle --minutes 40 [--data ../shared/data] [--out PATH]
                                      [--init WEIGHTS] [--sod-share 0.5] [--close-ups 0.25]
+                                     [--pairs DIR]...
 
 Data (read-only, never copied into the repository):
 
@@ -12,7 +13,12 @@ Data (read-only, never copied into the repository):
   images that are also in the salient-object set);
 - real photo+mask pairs from ``segmentation/sod-dev`` minus the ones :func:`sod_split`
   holds out for the benchmark and for validation: half of each batch, heavily augmented,
-  and their objects are also pasted onto the composites' backdrops now and then.
+  and their objects are also pasted onto the composites' backdrops now and then;
+- real pairs from any number of further ``images/`` + ``masks/`` folders (``--pairs DIR``,
+  by default ``segmentation/duts-tr`` when it is there), pooled with the SOD pairs; each
+  folder gives :data:`EXTRA_BENCH` pairs to the benchmark and :data:`EXTRA_VAL` to
+  validation (:func:`pairs_split`), never trained on. Soft (8-bit) masks are kept as soft
+  targets: the loss reads them as probabilities, so their edges teach the edge head.
 
 The run is bounded by wall-clock time (one CPU thread). Every few minutes it measures the
 validation composites and validation photos, keeps the best weights so far and writes a
@@ -32,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from editor.model.imageio import load_image
+from editor.model.imageio import ImageFileError, load_image
 from editor.paths import RESOURCES
 from editor.training.store import ModelCard, save_model
 from plugins.segment.model import ARCHITECTURE, INPUT_SIZE, build_segmenter, half_state
@@ -50,6 +56,8 @@ DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 OUT = RESOURCES / "models" / "segment" / "default.pt"
 #: salient-object images held out for the benchmark, and for validation
 SOD_BENCH, SOD_VAL = 30, 12
+#: pairs of each further ``--pairs`` folder held out for the benchmark, and for validation
+EXTRA_BENCH, EXTRA_VAL = 300, 40
 BENCH_PRODUCTS = 10
 LICENCE = ("Apache-2.0; trained by Lightbox's plugins/segment/bundle.py on synthetic "
            "composites of products-on-white (GroceryStoreDataset iconic images, MIT) and "
@@ -75,15 +83,50 @@ def sod_split(data: Path = DATA) -> tuple[list[Path], list[Path], list[Path]]:
             [f for f in files if f.name in bench])
 
 
+def pairs_split(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """(train, validation, benchmark) images of an ``images/`` + ``masks/`` folder; the
+    split depends only on the folder's name and its file names, so the benchmark part
+    stays the same however the folder grows."""
+    files = sorted(f for f in (folder / "images").glob("*")
+                   if f.suffix.lower() in (".jpg", ".jpeg", ".png"))
+    tag = f"lightbox-segment-{folder.name}"
+    bench = held_out([f.name for f in files], min(EXTRA_BENCH, len(files) // 5), seed=tag)
+    rest = [f for f in files if f.name not in bench]
+    val = held_out([f.name for f in rest], min(EXTRA_VAL, len(rest) // 10), seed=f"{tag}-val")
+    return ([f for f in rest if f.name not in val], [f for f in rest if f.name in val],
+            [f for f in files if f.name in bench])
+
+
+def default_pair_folders(data: Path = DATA) -> list[Path]:
+    """The natural-photo pair folders training draws from besides sod-dev, when present."""
+    duts = data / "segmentation" / "duts-tr"
+    return [duts] if (duts / "images").is_dir() and (duts / "masks").is_dir() else []
+
+
 def sod_pair(image_path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """A salient-object image (RGB) and its mask, the mask turned upright if needed."""
+    """A salient-object image (RGB) and its mask, the mask turned upright if needed;
+    ValueError naming the mask when its size does not fit the image."""
     rgb = load_image(image_path).pixels[..., :3]
     mask_path = image_path.parent.parent / "masks" / (image_path.stem + ".png")
     mask = load_image(mask_path).pixels[..., 0]
-    return rgb, upright_mask(rgb, mask)
+    try:
+        return rgb, upright_mask(rgb, mask)
+    except ValueError as exc:
+        raise ValueError(f"{mask_path}: {exc}") from None
 
 
-def load_data(data: Path, log) -> dict:
+def usable_pairs(paths: list[Path], log) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The pairs of ``paths`` whose masks fit their images; the others are named."""
+    pairs = []
+    for path in paths:
+        try:
+            pairs.append(sod_pair(path))
+        except (ValueError, ImageFileError) as exc:
+            log(f"skipped {exc}")
+    return pairs
+
+
+def load_data(data: Path, log, pair_folders: list[Path] | None = None) -> dict:
     bench = {f.name for f in bench_products(data)}
     shots = sorted((data / "products-on-white").glob("*.jpg"))
     products = [c for f in shots if f.name not in bench
@@ -97,12 +140,21 @@ def load_data(data: Path, log) -> dict:
     log(f"{len(products)} product shots, {len(rendered)} rendered products, {len(photos)} "
         f"backdrop photos, sod: {len(sod_train)} train / {len(sod_val)} val / "
         f"{len(sod_bench)} bench")
-    pairs = [sod_pair(f) for f in sod_train]
-    return {"products": products + rendered, "shots": len(products), "rendered": len(rendered),
+    pairs = usable_pairs(sod_train, log)
+    extra_val: list = []
+    extra: dict[str, dict[str, int]] = {}
+    for folder in pair_folders if pair_folders is not None else default_pair_folders(data):
+        train, val, bench = pairs_split(folder)
+        pairs += usable_pairs(train, log)
+        extra_val += usable_pairs(val, log)
+        extra[str(folder)] = {"train": len(train), "validation": len(val), "bench": len(bench)}
+        log(f"{folder}: {len(train)} train / {len(val)} val / {len(bench)} bench pairs")
+    return {"products": products + rendered, "extra_pairs": extra, "extra_val": extra_val,
+            "shots": len(products), "rendered": len(rendered),
             "photos": photos, "sod_train": pairs,
-            "sod_objects": [c for (rgb, mask), f in zip(pairs, sod_train, strict=True)
-                            if (c := cutout_from_pair(rgb, mask, f.stem))],
-            "sod_val": [sod_pair(f) for f in sod_val], "bench_products": sorted(bench),
+            "sod_objects": [c for i, (rgb, mask) in enumerate(pairs)
+                            if (c := cutout_from_pair(rgb, mask, f"pair-{i}"))],
+            "sod_val": usable_pairs(sod_val, log), "bench_products": sorted(bench),
             "sod_bench": [f.name for f in sod_bench]}
 
 
@@ -165,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="share of each batch drawn from the real salient-object pairs")
     ap.add_argument("--close-ups", type=float, default=0.25,
                     help="share of single-product composites that fill the frame")
+    ap.add_argument("--pairs", type=Path, action="append", metavar="DIR",
+                    help="a further images/ + masks/ folder of real pairs (repeatable; "
+                         "default: segmentation/duts-tr in --data when it exists)")
     args = ap.parse_args(argv)
     import torch
 
@@ -173,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     def log(msg: str) -> None:
         print(f"[{dt.datetime.now():%H:%M:%S}] {msg}", flush=True)
 
-    d = load_data(args.data, log)
+    d = load_data(args.data, log, args.pairs)
     val_images, val_masks = validation_set(d, args.size)
     net = build_segmenter(pretrained=args.init is None)
     if args.init is not None:
@@ -201,10 +256,15 @@ def main(argv: list[str] | None = None) -> int:
         comp = evaluate(net, val_images, val_masks, args.size)
         sod = evaluate(net, [p[0] for p in d["sod_val"]], [p[1] for p in d["sod_val"]],
                        args.size)
-        net.train()
         metrics = {"composites_iou": comp["iou"], "composites_mae": comp["mae"],
                    "sod_val_iou": sod["iou"], "sod_val_mae": sod["mae"]}
         score = comp["iou"] + sod["iou"]
+        if d["extra_val"]:
+            extra = evaluate(net, [p[0] for p in d["extra_val"]],
+                             [p[1] for p in d["extra_val"]], args.size)
+            metrics |= {"pairs_val_iou": extra["iou"], "pairs_val_mae": extra["mae"]}
+            score += extra["iou"]
+        net.train()
         if score > best["score"]:
             best.update(score=score, step=step, metrics=metrics,
                         model={k: v.detach().clone() for k, v in net.state_dict().items()})
@@ -253,19 +313,22 @@ def main(argv: list[str] | None = None) -> int:
         parameters=sum(int(p.numel()) for p in net.parameters()),
         data={"folder": str(args.data), "format": "synthetic composites + image+mask pairs",
               "product_shots": d["shots"], "rendered_products": d["rendered"],
-              "backdrop_photos": len(d["photos"]), "sod_train": len(d["sod_train"]),
+              "backdrop_photos": len(d["photos"]), "real_pairs_train": len(d["sod_train"]),
+              "pair_folders": d["extra_pairs"],
               "validation": f"40 composites of training products on unseen backdrop draws; "
                             f"{len(d['sod_val'])} held-out SOD images",
               "held_out_for_benchmark": {"products": d["bench_products"],
                                          "sod": d["sod_bench"]},
               "steps": step, "kept_step": best["step"], "batch": args.batch,
               "sod_share": args.sod_share,
-              "selection": "best composites IoU + SOD validation IoU at checkpoints"},
+              "selection": "best composites IoU + SOD (+ pair folders') validation IoU "
+                           "at checkpoints"},
         metrics=metrics, device="cpu", seconds=round(time.monotonic() - start, 1),
         date=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), epochs=1, best_epoch=1,
         config={"size": args.size},
         params=vars(args) | {"data": str(args.data), "out": str(args.out),
-                             "init": str(args.init) if args.init else None},
+                             "init": str(args.init) if args.init else None,
+                             "pairs": [str(p) for p in args.pairs or []]},
         licence=LICENCE)
     save_model(args.out, half_state(net), card)
     ckpt.unlink(missing_ok=True)

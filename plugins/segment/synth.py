@@ -268,12 +268,14 @@ def hash_name(name: str) -> int:
 
 def upright_mask(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """``mask`` turned to match ``image`` when it was stored a quarter turn off (some
-    salient-object sets do): the turn whose boundary follows the photo's edges best."""
+    salient-object sets do): the turn whose boundary follows the photo's edges best. A mask
+    of any other size is a ValueError: resizing it would teach a boundary that is not
+    there."""
     if mask.shape[:2] == image.shape[:2]:
         return mask
     if mask.shape[:2] != image.shape[:2][::-1]:
-        return cv2.resize(mask, (image.shape[1], image.shape[0]),
-                          interpolation=cv2.INTER_NEAREST)
+        raise ValueError(f"the mask is {mask.shape[1]}x{mask.shape[0]} but its image is "
+                         f"{image.shape[1]}x{image.shape[0]}")
     grey = cv2.cvtColor(np.ascontiguousarray(image[..., :3]), cv2.COLOR_RGB2GRAY).astype(F32)
     grad = np.hypot(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -115,10 +116,51 @@ def test_the_bundle_script_keeps_its_best_validated_weights_with_a_card(tmp_path
                  "--batch", "2"]) == 0
     card = read_card(out)
     assert card.plugin == "segment"
-    assert card.data["sod_train"] == 46 - 30 - 12  # benchmark and validation photos kept out
+    # benchmark and validation photos kept out
+    assert card.data["real_pairs_train"] == 46 - 30 - 12
     assert 0 < card.data["kept_step"] <= card.data["steps"]
     assert set(card.metrics) == {"composites_iou", "composites_mae", "sod_val_iou",
                                  "sod_val_mae"}
     state, _ = load_model(out, "segment")
     assert state  # loads back, sha256 checked
     assert not out.with_suffix(".ckpt").exists()  # the checkpoint is gone once finished
+
+
+def test_the_bundle_script_draws_pairs_from_further_folders_and_holds_their_bench_part_out(
+        tmp_path, monkeypatch):
+    """``--pairs DIR``: a further images/ + masks/ folder (DUTS-TR kind, soft masks) joins
+    training, gives validation and benchmark parts that training never sees, and a mask of
+    the wrong size is named and skipped, not resized."""
+    from editor.model.imageio import save_image
+    from editor.training.store import read_card
+    from plugins.segment import bundle
+    from plugins.segment.synth import rendered_products
+
+    monkeypatch.setattr(bundle, "rendered_products",
+                        lambda count, height: rendered_products(3, height=60.0))
+    data = _data_folder(tmp_path / "data")
+    extra = tmp_path / "duts-like"
+    (extra / "images").mkdir(parents=True)
+    (extra / "masks").mkdir()
+    for i in range(50):
+        rgb, mask = _pair()
+        save_image(extra / "images" / f"x{i}.jpg",
+                   np.dstack([rgb, np.full(mask.shape, 255, np.uint8)]))
+        soft = cv2.GaussianBlur(mask, (7, 7), 2) if i else mask[:-3]  # x0: wrong size
+        Image.fromarray(soft).save(extra / "masks" / f"x{i}.png")
+    train, val, bench = bundle.pairs_split(extra)
+    assert (len(train), len(val), len(bench)) == (36, 4, 10)
+    assert not {f.name for f in bench} & {f.name for f in train + val}
+    assert bundle.pairs_split(extra)[2] == bench  # the benchmark part is stable
+    logged = []
+    pairs = bundle.usable_pairs(sorted((extra / "images").glob("*.jpg"))[:3], logged.append)
+    assert len(pairs) == 2 and any("x0.png" in line and "160x117" in line for line in logged)
+
+    out = tmp_path / "model" / "default.pt"
+    assert bundle.main(["--data", str(data), "--out", str(out), "--minutes", "0.05",
+                        "--size", "64", "--batch", "2", "--pairs", str(extra)]) == 0
+    card = read_card(out)
+    in_train = sum(f.name != "x0.jpg" for f in train)
+    assert card.data["real_pairs_train"] == 46 - 30 - 12 + in_train
+    assert card.data["pair_folders"][str(extra)] == {"train": 36, "validation": 4, "bench": 10}
+    assert {"pairs_val_iou", "pairs_val_mae"} <= set(card.metrics)
