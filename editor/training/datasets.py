@@ -12,6 +12,8 @@ classes    class folders       one folder per class (``shoes/*.jpg``), or nested
 detection  YOLO                ``images/`` + ``labels/*.txt`` + ``classes.txt``/``data.yaml``
 detection  COCO                a ``.json`` with images, annotations, categories
 detection  Pascal VOC          ``Annotations/*.xml`` + ``JPEGImages/`` (or xml beside images)
+detection  labelme             ``<stem>.json`` beside each image
+two-folders two style folders  ``a/`` and ``b/`` of unpaired photos in two styles
 ========== =================== ==========================================================
 
 Scanning reads image headers only, never pixels, so it stays quick on thousands of photos
@@ -38,7 +40,9 @@ from editor.training.formats import (
     Sample,
     child,
     coco_files,
+    labelme_files,
     read_coco,
+    read_labelme,
     read_voc,
     read_yolo,
     sized,
@@ -48,7 +52,9 @@ from editor.training.formats import (
 
 __all__ = ["Dataset", "DatasetError", "DatasetKind", "Problem", "Sample", "scan"]
 
-DatasetKind = Literal["images", "pairs", "classes", "detection"]
+DatasetKind = Literal["images", "pairs", "classes", "detection", "two-folders"]
+#: photos each folder of a two-folders dataset needs at least
+TWO_FOLDERS_MIN = 8
 
 #: what each kind of dataset folder should look like, for error messages
 EXPECTED: dict[str, str] = {
@@ -57,9 +63,12 @@ EXPECTED: dict[str, str] = {
              "(images/shoe.jpg with masks/shoe.png)",
     "classes": "one subfolder per class holding its images (shoes/*.jpg, bags/*.jpg), "
                "or nested folders (Fruit/Apple/*.jpg)",
-    "detection": "YOLO (images/ + labels/*.txt + classes.txt or data.yaml), COCO (a .json "
-                 "file with images, annotations and categories) or Pascal VOC "
-                 "(Annotations/*.xml + JPEGImages/)",
+    "detection": "YOLO (images/ + labels/*.txt + classes.txt or data.yaml, or photos with "
+                 "a .txt beside each and a classes.txt), COCO (a .json file with images, "
+                 "annotations and categories), Pascal VOC (Annotations/*.xml + JPEGImages/) "
+                 "or labelme (a .json beside each photo)",
+    "two-folders": f"a/ and b/ subfolders of photos in two styles (a/*.jpg, b/*.jpg), at "
+                   f"least {TWO_FOLDERS_MIN} in each",
 }
 
 
@@ -81,7 +90,7 @@ class Dataset:
 
     def counts(self) -> dict[str, int]:
         """Images per class (classes), boxes per class (detection), else the sample count."""
-        if self.kind == "classes":
+        if self.kind in ("classes", "two-folders"):
             found = Counter(s.label for s in self.samples)
             return {name: found[name] for name in self.classes}
         if self.kind == "detection":
@@ -106,6 +115,8 @@ class Dataset:
             if empty:
                 lines.append(f"{len(empty)} classes have no boxes: {', '.join(empty[:10])}"
                              + (", ..." if len(empty) > 10 else ""))
+        elif self.kind == "two-folders":
+            lines.append(f"{counts['a']:,} photos in style a, {counts['b']:,} in style b")
         else:
             lines.append(f"{n:,} {'image+mask pairs' if self.kind == 'pairs' else 'images'}")
         if self.problems:
@@ -126,7 +137,8 @@ class Dataset:
             raise ValueError(f"val_fraction must be at least 0 and below 1, got {val_fraction}")
         groups: dict[str | None, list[int]] = {}
         for index, sample in enumerate(self.samples):
-            groups.setdefault(sample.label if self.kind == "classes" else None, []).append(index)
+            by_label = self.kind in ("classes", "two-folders")
+            groups.setdefault(sample.label if by_label else None, []).append(index)
         chosen: set[int] = set()
         for members in groups.values():
             if len(members) < 2 or val_fraction == 0:
@@ -194,7 +206,8 @@ def _scan_any(root: Path) -> Dataset | None:
 def _scan_kind(root: Path, kind: DatasetKind) -> Dataset | None:
     if kind == "classes":
         return _classes(root, required=True)
-    return {"images": _images, "pairs": _pairs, "detection": _detection}[kind](root)
+    return {"images": _images, "pairs": _pairs, "detection": _detection,
+            "two-folders": _two_folders}[kind](root)
 
 
 def _images(root: Path) -> Dataset | None:
@@ -253,15 +266,24 @@ def _by_stem(folder: Path, problems: list[Problem]) -> dict[str, Path]:
 
 
 def _detection(root: Path) -> Dataset | None:
-    """YOLO, then Pascal VOC, then COCO: the first whose files are there."""
+    """YOLO, then Pascal VOC, then COCO, then labelme: the first whose files are there.
+
+    Every layout the editor's folder annotation writes is read: YOLO ``images/`` +
+    ``labels/``, and also a plain folder of photos with ``<stem>.txt`` beside each and a
+    ``classes.txt``; VOC XML beside the photos; labelme JSON beside the photos."""
     images, labels = child(root, "images"), child(root, "labels")
     read: Read | None = None
     if images is not None and (labels is not None or yolo_names_file(root)):
         read, name = read_yolo(root, images, labels), "YOLO"
+    elif labels is not None or (yolo_names_file(root) and not coco_files(root)
+                                and not labelme_files(root) and not voc_files(root)[0]):
+        read, name = read_yolo(root, root, labels), "YOLO"
     elif (voc := voc_files(root))[0]:
         read, name = read_voc(root, *voc), "Pascal VOC"
     elif coco := coco_files(root):
         read, name = read_coco(root, coco), "COCO"
+    elif labelme_files(root):
+        read, name = read_labelme(root), "labelme"
     if read is None:
         return None
     return Dataset(root, "detection", name, read.samples, read.classes, read.problems)
@@ -303,6 +325,28 @@ def _classes(root: Path, required: bool) -> Dataset | None:
     return Dataset(root, "classes", "class folders", samples, classes, problems)
 
 
+def _two_folders(root: Path) -> Dataset:
+    """``a/`` and ``b/``, each with at least :data:`TWO_FOLDERS_MIN` usable photos; a
+    missing, empty or too small folder is a DatasetError naming it."""
+    problems: list[Problem] = []
+    samples: list[Sample] = []
+    for label in ("a", "b"):
+        folder = child(root, label)
+        if folder is None:
+            raise DatasetError(f"{root / label}: no such folder; expected "
+                               f"{EXPECTED['two-folders']}")
+        found = [Sample(path, label=label, size=size) for path in iter_image_files([folder])
+                 if (size := sized(path, problems)) is not None]
+        if not found:
+            raise DatasetError(f"{folder}: the folder has no usable photos; expected "
+                               f"{EXPECTED['two-folders']}")
+        if len(found) < TWO_FOLDERS_MIN:
+            raise DatasetError(f"{folder}: only {len(found)} usable photos; each style "
+                               f"folder needs at least {TWO_FOLDERS_MIN}")
+        samples.extend(found)
+    return Dataset(root, "two-folders", "two style folders", samples, ["a", "b"], problems)
+
+
 def _expected(kind: DatasetKind | None) -> str:
     if kind is not None:
         return EXPECTED[kind]
@@ -311,4 +355,5 @@ def _expected(kind: DatasetKind | None) -> str:
 
 def _name(kind: DatasetKind | None) -> str:
     return {"images": "images", "pairs": "image+mask pairs", "classes": "class folders",
-            "detection": "detection dataset"}.get(kind or "", "dataset")
+            "detection": "detection dataset",
+            "two-folders": "two style folders"}.get(kind or "", "dataset")

@@ -16,17 +16,18 @@ read by :mod:`editor.model.labels`, the one place that knows them; this module r
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from editor.model.labels import coco, voc, yolo
-from editor.model.labels.common import Labels, Problem, child, read_size, sized
+from editor.model.labels import coco, labelme, pending, voc, yolo
+from editor.model.labels.common import Labels, Problem, child, class_list, read_size, sized
 from editor.model.layers import Box
 
-__all__ = ["Problem", "Read", "Sample", "child", "coco_files", "read_coco", "read_size",
-           "read_voc", "read_yolo", "sized", "voc_files", "yolo_names_file"]
+__all__ = ["Problem", "Read", "Sample", "child", "coco_files", "labelme_files", "read_coco",
+           "read_labelme", "read_size", "read_voc", "read_yolo", "sized", "voc_files",
+           "yolo_names_file"]
 
 
 @dataclass
@@ -52,15 +53,37 @@ class Read(NamedTuple):
     problems: list[Problem]
 
 
-def _read(labels: Labels) -> Read:
-    samples = [Sample(item.image, boxes=item.boxes, size=item.size) for item in labels.items]
-    return Read(samples, labels.classes, labels.problems)
+def _read(labels: Labels, label_of: Callable[[Path], Path] | None = None) -> Read:
+    """Samples of ``labels``; with ``label_of`` (image -> its label file), the pre-labels
+    waiting in each image's sidecar join its boxes with their scores below 1, so training
+    can tell a photo still under review from a checked one (and leave it out)."""
+    samples = []
+    for item in labels.items:
+        boxes = item.boxes
+        if label_of is not None:
+            waiting = pending.read(pending.sidecar_path(label_of(item.image), item.image),
+                                   item.size, labels.problems)
+            boxes = boxes + waiting
+        samples.append(Sample(item.image, boxes=boxes, size=item.size))
+    classes = class_list(labels.classes, [b for s in samples for b in s.boxes or []])
+    return Read(samples, classes, labels.problems)
 
 
 def read_yolo(root: Path, images: Path, labels: Path | None) -> Read:
-    """YOLO ``images/`` with ``labels/`` (or ``.txt`` beside each image); see
-    :mod:`editor.model.labels.yolo`."""
-    return _read(yolo.read_folder(root, images, labels, strict=True))
+    """YOLO ``images/`` with ``labels/`` (or ``.txt`` beside each image, as the editor's
+    folder annotation writes in a plain folder); see :mod:`editor.model.labels.yolo`."""
+    return _read(yolo.read_folder(root, images, labels, strict=True),
+                 lambda image: yolo.label_file(image, images, labels))
+
+
+def labelme_files(root: Path) -> list[Path]:
+    """labelme JSON files under ``root`` (one per image, beside it)."""
+    return labelme.files(root)
+
+
+def read_labelme(root: Path) -> Read:
+    """labelme JSON beside the images; see :mod:`editor.model.labels.labelme`."""
+    return _read(labelme.read_folder(root, strict=True), lambda image: image)
 
 
 def yolo_names_file(root: Path) -> bool:
@@ -75,7 +98,9 @@ def coco_files(root: Path) -> list[Path]:
 
 def read_coco(root: Path, files: Iterable[Path]) -> Read:
     """COCO detection JSON; see :mod:`editor.model.labels.coco`."""
-    return _read(coco.read_folder(root, paths=files, strict=True))
+    files = list(files)
+    return _read(coco.read_folder(root, paths=files, strict=True),
+                 lambda image: files[0] if files else root / coco.FILE_NAME)
 
 
 def voc_files(root: Path) -> tuple[list[Path], Path | None]:
@@ -85,4 +110,7 @@ def voc_files(root: Path) -> tuple[list[Path], Path | None]:
 
 def read_voc(root: Path, xmls: Iterable[Path], images: Path | None) -> Read:
     """Pascal VOC XML; see :mod:`editor.model.labels.voc`."""
-    return _read(voc.read_folder(root, images, xmls, strict=True))
+    notes = child(root, "Annotations")
+    return _read(voc.read_folder(root, images, xmls, strict=True),
+                 lambda image: (notes / f"{image.stem}.xml") if notes
+                 else image.with_suffix(".xml"))

@@ -72,14 +72,16 @@ def order_by_uncertainty(
 
 
 def unlabelled(root: Path) -> list[Path]:
-    """The photos of annotation folder ``root`` that have no label file yet."""
-    from editor.model.labels import convert
+    """The photos of annotation folder ``root`` that have no label file and no pre-labels
+    waiting for review yet."""
+    from editor.model.labels import convert, pending
 
     fmt = convert.detect_format(root) or "yolo"
     photos = iter_image_files([convert.images_folder(root)])
     if fmt == "coco":
         return list(photos)  # one file for all photos: labelled ones are left in the order
-    return [p for p in photos if not convert.label_path(p, root, fmt).is_file()]
+    return [p for p in photos if not (label := convert.label_path(p, root, fmt)).is_file()
+            and not pending.sidecar_path(label, p).is_file()]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,6 +1,7 @@
 """The Auto-label dock: pre-label a photo into its labels, the confidence slider, accept and
 reject with A and X, saving in the folder's format, and a folder sorted by uncertainty."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -135,10 +136,14 @@ def test_accept_and_reject_keys_then_next_saves_in_the_folder_format(qtbot, wind
     notes.next_action.trigger()
     settle(qtbot, window, notes)
     lines = (shop / "labels" / "a.txt").read_text().splitlines()
-    assert len(lines) == 2
-    assert lines[0].split()[0] == "1" and len(lines[0].split()) == 5  # accepted: no score
-    assert len(lines[1].split()) == 6 and float(lines[1].split()[5]) == pytest.approx(0.6)
+    assert len(lines) == 1  # only the accepted box is a label, in plain 5-column YOLO
+    assert lines[0].split()[0] == "1" and len(lines[0].split()) == 5
+    waiting = json.loads((shop / "labels" / "a.scores.json").read_text())["prelabels"]
+    assert [(p["label"], p["score"]) for p in waiting] == [("product", pytest.approx(0.6))]
     assert (shop / "classes.txt").read_text().split() == ["cup", "product"]
+    notes.previous_action.trigger()  # back again: the review state is as it was
+    settle(qtbot, window, notes)
+    assert sorted(b.score for b in label_layer(window.document).boxes) == [0.6, 1.0]
 
 
 def test_pre_label_folder_writes_only_unlabelled_photos_and_puts_them_first(
@@ -150,7 +155,34 @@ def test_pre_label_folder_writes_only_unlabelled_photos_and_puts_them_first(
     feature.prelabel_folder()
     settle(qtbot, window, notes, feature)
     assert (shop / "labels" / "b.txt").read_text() == before  # labelled: left alone
-    assert (shop / "labels" / "c.txt").is_file()
+    assert not (shop / "labels" / "c.txt").exists()  # pre-labels are not labels
+    for name in ("a", "c"):
+        sidecar = shop / "labels" / f"{name}.scores.json"
+        waiting = json.loads(sidecar.read_text())["prelabels"] if sidecar.is_file() else []
+        assert all(0.5 <= p["score"] < 1 for p in waiting)  # none below the review line
     names = [p.name for p in notes.folder.images]
     assert set(names[:2]) == {"a.png", "c.png"} and names[2] == "b.png"
     assert feature.panel.order.count() == 2
+
+
+def test_pre_labels_below_the_review_threshold_are_not_written(tmp_path):
+    from editor.qt.features.autolabel import prelabel_folder
+
+    plugin = Registry.discover().get("autolabel")
+    scores = []
+    for review in (0.0, None):
+        root = tmp_path / str(review)
+        (root / "images").mkdir(parents=True)
+        for i in range(3):
+            Image.fromarray(product_photo(i)[..., :3]).save(root / "images" / f"p{i}.png")
+        line = review if review is not None else sorted(scores)[len(scores) // 2]
+        params = {"method": "proposals", "conf": line, "review": line}
+        prelabel_folder(plugin, root, "yolo", params)
+        assert not list((root / "labels").glob("*.txt"))  # nothing became a label
+        found = [p["score"] for f in (root / "labels").glob("*.scores.json")
+                 for p in json.loads(f.read_text())["prelabels"]]
+        if review is not None:
+            scores = found
+        else:
+            assert found and all(s >= line for s in found)
+            assert len(found) < len(scores)

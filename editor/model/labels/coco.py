@@ -41,7 +41,8 @@ def files(root: Path) -> list[Path]:
     """JSON files in ``root`` or ``root/annotations`` that look like COCO detection files."""
     folders = [f for f in (root, child(root, "annotations")) if f is not None]
     return [path for path in sorted(p for f in folders for p in f.glob("[!.]*.json"))
-            if b'"images"' in head(path) or b'"annotations"' in head(path)]
+            if not path.name.endswith(".scores.json")  # pre-label sidecars
+            and (b'"images"' in head(path) or b'"annotations"' in head(path))]
 
 
 def read_folder(root: Path, images: Path | None = None, paths: Iterable[Path] | None = None,

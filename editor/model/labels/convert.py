@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from editor.model.imageio import iter_image_files
-from editor.model.labels import coco, labelme, voc, yolo
+from editor.model.labels import coco, labelme, pending, voc, yolo
 from editor.model.labels.common import (
     ImageLabels,
     Labels,
@@ -136,30 +136,51 @@ def label_path(image: Path, root: Path, fmt: str) -> Path:
 def read_image(image: Path, size: tuple[int, int], root: Path,
                fmt: str) -> tuple[list[Box], list[str], list[Problem]]:
     """The boxes of one image of annotation folder ``root``, the folder's classes and the
-    problems found (bad lines are skipped, the rest loads). No label file: no boxes."""
+    problems found (bad lines are skipped, the rest loads). No label file: no boxes. The
+    pre-labels waiting in its sidecar (:mod:`.pending`) come after the labels, with their
+    scores."""
     problems: list[Problem] = []
     path = label_path(image, root, fmt)
     classes = _folder_classes(root, fmt, path)
+    waiting = pending.read(pending.sidecar_path(path, image), size, problems)
     if not path.is_file():
-        return [], classes, []
+        return waiting, class_list(classes, waiting), problems
     boxes, found = read_file(path, image, size, problems, classes)
-    return boxes, class_list(classes, [Box(0, 0, 1, 1, c) for c in found]), problems
+    # a score column in a label file (written by an older Lightbox) still marks a pre-label:
+    # it moves to the sidecar on the next save
+    boxes = boxes + waiting
+    return boxes, class_list(classes, [Box(0, 0, 1, 1, c) for c in found] + waiting), problems
 
 
 def write_image(image: Path, size: tuple[int, int], boxes: list[Box], classes: list[str],
-                root: Path, fmt: str) -> Path:
+                root: Path, fmt: str, notes: list[str] | None = None) -> Path:
     """Save the boxes of one image into annotation folder ``root`` (atomically); returns
-    the label file. YOLO class ids only ever grow: new classes are appended."""
+    the label file.
+
+    Only boxes a person accepted or drew (score 1) become labels, written the way other
+    tools read them (5-column YOLO); pre-labels (scores below 1) wait in the image's
+    sidecar (:mod:`.pending`), and an image with nothing but pre-labels gets no label file,
+    which would claim it shows no products. YOLO class ids follow the folder's
+    ``classes.txt``, mapped by name: new classes are appended, and ``notes`` (when given)
+    gets a line for each (and one when the names came in another order)."""
     path = label_path(image, root, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
-    item = ImageLabels(image, size, list(boxes))
+    accepted = [b for b in boxes if b.score >= 1.0]
+    waiting = [b for b in boxes if b.score < 1.0]
+    pending.write(pending.sidecar_path(path, image), image, size, waiting)
+    if waiting and not accepted and not path.is_file():
+        return path
+    item = ImageLabels(image, size, accepted)
     if fmt == "yolo":
         names = _yolo_names_path(root, path)
         known = _folder_classes(root, fmt, path)
-        merged = class_list(class_list(known, [Box(0, 0, 1, 1, c) for c in classes]), boxes)
+        merged = class_list(class_list(known, [Box(0, 0, 1, 1, c) for c in classes]),
+                            accepted)
+        if notes is not None and known:
+            notes.extend(_mapping_notes(names, known, classes, merged))
         if merged != known or not names.is_file():
             yolo.write_classes(names, merged)
-        yolo.write_file(path, boxes, size, merged)
+        yolo.write_file(path, accepted, size, merged)
     elif fmt == "coco":
         coco.update_image(path, item, classes)
     elif fmt == "voc":
@@ -167,6 +188,20 @@ def write_image(image: Path, size: tuple[int, int], boxes: list[Box], classes: l
     else:
         labelme.write_file(path, item)
     return path
+
+
+def _mapping_notes(names: Path, known: list[str], classes: list[str],
+                   merged: list[str]) -> list[str]:
+    """What a user should hear when their class list and the folder's ``classes.txt``
+    differ: ids follow the file (by name); names it lacked are appended."""
+    notes = []
+    order = [c for c in classes if c in known]
+    if order != [c for c in known if c in order]:
+        notes.append(f"{names}: lists the classes in another order than the labels being "
+                     "saved; class ids follow the file (matched by name)")
+    notes.extend(f"{names}: had no class '{name}'; added as id {merged.index(name)}"
+                 for name in merged[len(known):])
+    return notes
 
 
 def _yolo_names_path(root: Path, label: Path) -> Path:

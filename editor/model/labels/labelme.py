@@ -41,6 +41,7 @@ def files(root: Path) -> list[Path]:
     """The labelme JSON files under ``root`` (any depth, hidden folders skipped)."""
     return sorted(p for p in root.rglob("*.json")
                   if not any(part.startswith(".") for part in p.relative_to(root).parts)
+                  and not p.name.endswith(".scores.json")  # pre-label sidecars
                   and b'"shapes"' in head(p))
 
 

@@ -65,17 +65,21 @@ def label_layer(doc: Document | None) -> BoxLayer | None:
 
 
 def _open_with_labels(folder: AnnotationFolder, index: int, save: _Save | None,
-                      layer_name: str) -> tuple[Document, list[str], list[str], list[Problem]]:
-    """Worker: save the current image's labels, then open image ``index`` with its own."""
+                      layer_name: str
+                      ) -> tuple[Document, list[str], list[str], list[Problem], list[str]]:
+    """Worker: save the current image's labels, then open image ``index`` with its own.
+    What the save had to say (class ids mapped by name, classes added to the folder's
+    list) comes back last, so the annotator hears it."""
+    notes: list[str] = []
     if save is not None:
         convert.write_image(save.image, save.size, save.boxes, save.classes, folder.root,
-                            folder.format)
+                            folder.format, notes)
     image = folder.images[index]
     doc, notices = open_document(image)
     boxes, classes, problems = convert.read_image(image, doc.size, folder.root, folder.format)
     doc.history.push(AddLayer(BoxLayer(layer_name, boxes, doc.size)))
     doc.history.clear()  # opening an image with its labels is not an undoable step
-    return doc, notices, classes, problems
+    return doc, notices, classes, problems, notes
 
 
 class _SetClassList(Command):
@@ -310,8 +314,9 @@ class AnnotateFeature(Feature):
         save = self._pending_save()
         layer_name = self.window.tr(NEW_LAYER_NAME)
 
-        def done(result: tuple[Document, list[str], list[str], list[Problem]]) -> None:
-            doc, notices, classes, problems = result
+        def done(result: tuple[Document, list[str], list[str], list[Problem], list[str]]
+                 ) -> None:
+            doc, notices, classes, problems, notes = result
             self._switching = False
             if self.folder is not folder:
                 return
@@ -319,6 +324,7 @@ class AnnotateFeature(Feature):
             folder.index = index
             self.window.load_document(doc, notices)
             self._report(problems)
+            self._tell_saved(notes)
 
         self._run(lambda: _open_with_labels(folder, index, save, layer_name), done,
                   folder.images[index], on_error=lambda: setattr(self, "_switching", False))
@@ -330,12 +336,16 @@ class AnnotateFeature(Feature):
             return
         at_step = doc.history.index
 
+        notes: list[str] = []
+
         def done(_: object) -> None:
             if doc.history.index == at_step:
                 doc.history.mark_clean()
+            self._tell_saved(notes)
 
         self._run(lambda: convert.write_image(save.image, save.size, save.boxes,
-                                              save.classes, folder.root, folder.format),
+                                              save.classes, folder.root, folder.format,
+                                              notes),
                   done, save.image)
 
     def _pending_save(self) -> _Save | None:
@@ -382,6 +392,13 @@ class AnnotateFeature(Feature):
     def is_busy(self) -> bool:
         """True while labels are read or written in the background."""
         return self._busy
+
+    def _tell_saved(self, notes: list[str]) -> None:
+        """Say how saving matched the folder's class list (ids by name, names added)."""
+        if notes:
+            self.window.notifications.show_message(
+                self.window.tr("Labels saved; {note}").format(note=notes[0]), "warning",
+                "\n".join(notes))
 
     def _report(self, problems: list[Problem]) -> None:
         if not problems:

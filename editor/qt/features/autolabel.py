@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import traceback
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -84,7 +85,11 @@ def prelabel(plugin: PluginInfo, image: Any, params: dict[str, Any]) -> tuple[li
 def prelabel_folder(plugin: PluginInfo, root: Path, fmt: str, params: dict[str, Any]
                     ) -> tuple[list[tuple[Path, float]], list[str]]:
     """Worker: pre-label every photo of ``root`` without labels, in the folder's format;
-    returns ``(photo, uncertainty)`` most uncertain first and the problems met."""
+    returns ``(photo, uncertainty)`` most uncertain first and the problems met.
+
+    Only boxes at or above the review threshold (``params["review"]``) are proposed, and
+    they are saved as pre-labels (the photo's sidecar), never as labels: none becomes a
+    label until a person accepts it."""
     from plugins.autolabel.active import unlabelled
     from plugins.autolabel.review import save
 
@@ -99,7 +104,11 @@ def prelabel_folder(plugin: PluginInfo, root: Path, fmt: str, params: dict[str, 
                 continue  # already labelled in the folder's COCO file
             result = run(Request(image, params), QuietContext())
             boxes = next((list(o.data) for o in result.layers if o.kind == "boxes"), [])
-            save(photo, size, boxes, root)
+            review = float(params.get("review", 0.5))
+            # a pre-label stays a pre-label (score below 1) even when the model is sure
+            kept = [replace(b, score=min(b.score, 0.9999)) for b in boxes if b.score >= review]
+            if kept:  # nothing found is not "no products here": a person says that
+                save(photo, size, kept, root)
             scored.append((photo, float(result.report.get("uncertainty", 1.0))))
         except Exception as exc:  # one bad photo must not stop the folder
             problems.append(f"{photo.name}: {exc}")
@@ -334,8 +343,10 @@ class AutolabelFeature(Feature):
                                                  "labels."),
                        "warning" if problems else "info", "\n".join(problems) or None)
 
+        params = self._params(plugin)
+        params["conf"] = max(float(params["conf"]), float(params.get("review", 0.5)))
         self._in_background(lambda: prelabel_folder(plugin, folder.root, folder.format,
-                                                    self._params(plugin)),
+                                                    params),
                             done, tr("Pre-label Folder"))
 
     def show_order(self, scored: list[tuple[Path, float]]) -> None:
