@@ -11,7 +11,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-QT_FREE = ("editor/model", "editor/tasks", "editor/training", "editor/imaging", "plugins")
+QT_FREE = ("editor/model", "editor/tasks", "editor/training", "editor/imaging", "editor/batch",
+           "plugins")
 MAX_LINES = 800
 
 
