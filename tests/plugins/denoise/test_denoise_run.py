@@ -181,11 +181,19 @@ def test_cancel_stops_within_one_tile(monkeypatch, random_model):
     assert len(calls) <= 2
 
 
-def test_a_clean_photo_passes_almost_unchanged_in_blind_mode(bundled):
+def test_a_clean_photo_gets_no_layer_and_a_message_in_blind_mode(bundled):
     for clean in (smooth_photo(), textured_photo()):
         result = run(Request(clean, params(model=str(bundled))), RecordingContext())
-        assert psnr(result.layers[0].data, clean) > 40
-        assert result.report["sigma"] < 3
+        assert result.layers == [] and result.report["sigma"] < 1
+        assert result.report["message"].startswith("no noticeable noise (measured 0.")
+
+
+def test_a_faintly_noisy_photo_passes_almost_unchanged(bundled):
+    clean = textured_photo()
+    faint = noisy(clean, 3)
+    result = run(Request(faint, params(model=str(bundled))), RecordingContext())
+    assert result.layers and result.report["sigma"] < 5
+    assert psnr(result.layers[0].data, clean) > 40
 
 
 def test_the_bundled_model_beats_nlmeans_blind(bundled):
