@@ -46,10 +46,11 @@ class RecipeActor:
                 sys.path.insert(0, entry)
         import importlib
 
-        import torch
-
         importlib.invalidate_caches()
-        torch.set_num_threads(threads)
+        # torch reads its thread budget when a plugin first imports it
+        os.environ["OMP_NUM_THREADS"] = str(threads)
+        if "torch" in sys.modules:
+            sys.modules["torch"].set_num_threads(threads)
         from editor.batch.replay import Replayer
         from editor.tasks.registry import Registry
 
@@ -80,6 +81,7 @@ def run_items(recipe: Recipe, items: list[Item], options: BatchOptions, *,
         actors = max(1, options.workers if options.workers > 1 else (gpus or cpus))
         if gpus:
             actors = min(actors, gpus)
+        actors = min(actors, len(items))
         threads = max(1, cpus // actors) if options.ray_address is None else 1
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False
