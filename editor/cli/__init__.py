@@ -64,6 +64,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     modules = command_modules()
     commands = handlers(modules)
     if not args or (args[0] not in commands and _looks_like_a_file(args[0])):
+        from editor.qt.system_libraries import startup_problem
+
+        problem = startup_problem()
+        if problem is not None:  # Qt itself would abort the process with a partial hint
+            print(f"lightbox: {problem}", file=sys.stderr)
+            return 1
         from editor.qt.app import run_gui  # Qt only when the editor is wanted
 
         return run_gui(args)
