@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from editor.model.atomic import clean_stale_temps
 from editor.model.commands import AddLayer
 from editor.model.compositor import composite
 from editor.model.document import Document
@@ -44,6 +45,7 @@ def save_document(doc: Document, path: Path | str) -> None:
         raise ImageFileError(
             path, "projects are saved as .ora (OpenRaster) files, which keep every layer; "
             "use Export to write a PNG, JPEG or other image")
+    clean_stale_temps(path.parent)  # what an earlier, killed save left next to it
     save_ora(doc, path)
     doc.path = path
     doc.history.mark_clean()
