@@ -5,7 +5,9 @@
 
 One line per file; exit code 0 when every file passed, 1 when any failed a rule, 2 when
 an input could not be read or the profile is unknown or broken. Inputs are never
-overwritten; every output is written atomically.
+overwritten; every output is written atomically. Report files that cannot be written,
+and fixed copies that would replace files this run did not write (without
+``--overwrite``), are refused before any photo is checked.
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from editor.cli.common import UsageError, gather_images, prepare_outdir
+from editor.cli.common import (
+    UsageError,
+    gather_images,
+    prepare_outdir,
+    refuse_outdir_inside_inputs,
+    refuse_unwritable,
+)
 from editor.model.atomic import OutputError, atomic_write
 from editor.model.imageio import ImageFileError, load_image
 
@@ -32,6 +40,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                        help="write a fixed copy of each failing photo into OUTDIR")
     check.add_argument("-o", "--output", type=Path, metavar="OUTDIR",
                        help="folder for the fixed photos (with --fix)")
+    check.add_argument("--overwrite", action="store_true",
+                       help="with --fix: replace photos already in OUTDIR named like a fixed "
+                            "copy (without it the check refuses, naming them)")
 
 
 def cmd_check(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -47,9 +58,13 @@ def cmd_check(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         profile = load_profile(ns.profile)
     except ProfileError as exc:
         raise UsageError(str(exc)) from None
-    files, unusable = gather_images(ns.inputs, err)
+    _check_reports(ns)
     if ns.fix:
+        refuse_outdir_inside_inputs(ns.output, ns.inputs)
         prepare_outdir(ns.output)
+    files, unusable = gather_images(ns.inputs, err)
+    if ns.fix and not getattr(ns, "overwrite", False):
+        _refuse_replacing(files, ns.output)
     entries, thumbs = [], {}
     written: set[Path] = set()  # fixed copies of this run: two inputs must not share one
     inputs = {f.resolve() for f in files}  # no fixed copy may replace any input of the run
@@ -96,6 +111,40 @@ def cmd_check(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if unusable or not files:
         return 2
     return 1 if failed else 0
+
+
+def _check_reports(ns: argparse.Namespace) -> None:
+    """UsageError before any work for a report that could not be written at the end (a
+    missing or read-only folder, a folder in its place): the whole check would be lost."""
+    for option in ("json", "csv", "html"):
+        target: Path | None = getattr(ns, option)
+        if target is None:
+            continue
+        if target.is_dir():
+            raise UsageError(f"--{option} {target}: is a folder; give a file name")
+        if not target.parent.is_dir():
+            raise UsageError(f"--{option} {target}: the folder {target.parent} does not exist")
+        refuse_unwritable(target.parent)
+
+
+def _refuse_replacing(files: list[Path], outdir: Path) -> None:
+    """UsageError naming the photos in OUTDIR that fixed copies would replace."""
+    from editor.model.imageio import IMAGE_SUFFIXES
+
+    stems = {f.stem for f in files}
+    inputs = {f.resolve() for f in files}
+    found = sorted(p for p in outdir.iterdir()
+                   if p.is_file() and p.stem in stems and p.suffix.lower() in IMAGE_SUFFIXES)
+    on_input = [p for p in found if p.resolve() in inputs]
+    if on_input:
+        raise UsageError(f"{on_input[0]}: a fixed copy would overwrite an input of this run; "
+                         "nothing was checked; choose another -o")
+    there = [p.name for p in found]
+    if there:
+        more = f" and {len(there) - 8} more" if len(there) > 8 else ""
+        raise UsageError(f"{outdir}: fixed copies would replace {len(there)} file(s) this run "
+                         f"did not write: {', '.join(there[:8])}{more}. Nothing was checked. "
+                         "Use --overwrite to replace them, or another -o.")
 
 
 def _fix_one(path: Path, pixels, facts, profile, violations, outdir: Path,  # noqa: ANN001

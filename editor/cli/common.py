@@ -32,13 +32,36 @@ def gather_images(inputs: list[Path], err: TextIO) -> tuple[list[Path], int]:
 
 
 def prepare_outdir(outdir: Path) -> None:
-    """Create the output folder, or raise UsageError saying why it cannot be used."""
+    """Create the output folder, or raise UsageError saying why it cannot be used; the
+    temporary files a killed earlier run left there are removed."""
+    from editor.model.atomic import clean_stale_temps
+
     if outdir.exists() and not outdir.is_dir():
         raise UsageError(f"{outdir}: the output folder is a file")
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"{outdir}: cannot create the output folder ({exc.strerror})") from None
+    refuse_unwritable(outdir)
+    clean_stale_temps(outdir)
+
+
+def refuse_unwritable(folder: Path) -> None:
+    """UsageError, before any work, when files cannot be created in ``folder`` (read-only,
+    no permission, a full disk): finding out after the compute loses the results."""
+    import tempfile
+
+    from editor.model.atomic import reason_for, temp_name_parts
+
+    prefix, suffix = temp_name_parts("write-test")
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=prefix, suffix=suffix):
+            pass
+    except FileNotFoundError:
+        raise UsageError(f"{folder}: the folder does not exist") from None
+    except OSError as exc:
+        raise UsageError(f"{folder}: files cannot be written there "
+                         f"({reason_for(exc, folder)})") from None
 
 
 def refuse_outdir_inside_inputs(outdir: Path, inputs: list[Path]) -> None:

@@ -6,6 +6,12 @@
 ``--mask`` gives plugins that use a mask (the product, or where to act) a mask file for a
 single input, or a folder of masks matched to the inputs by stem (``masks/shoe.png`` for
 ``photos/shoe.jpg``).
+
+Nothing in OUTDIR that this run did not write is replaced: before any compute the run
+refuses, naming them, files an input's outputs would replace, unless ``--overwrite``;
+``--skip-existing`` skips the inputs whose outputs are already there (a rerun after a
+crash does only the rest). An OUTDIR inside an input folder, or one that cannot be
+written, is refused before any compute too.
 """
 
 from __future__ import annotations
@@ -16,14 +22,19 @@ from typing import TextIO
 
 import numpy as np
 
-from editor.cli.common import UsageError, gather_images, prepare_outdir
+from editor.cli.common import (
+    UsageError,
+    gather_images,
+    prepare_outdir,
+    refuse_outdir_inside_inputs,
+)
 from editor.model.atomic import OutputError
 from editor.model.imageio import ImageFileError, load_image, load_mask
 from editor.tasks.api import Request
 from editor.tasks.device import DEVICES
 from editor.tasks.jobs import Job, JobState
 from editor.tasks.manifest import ParamError
-from editor.tasks.outputs import planned_paths, write_result
+from editor.tasks.outputs import existing_outputs, finished_output, planned_paths, write_result
 from editor.tasks.registry import PluginInfo, Registry
 
 
@@ -37,16 +48,23 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--mask", type=Path, metavar="MASK_OR_FOLDER",
                      help="a mask image (one input) or a folder of masks matched by stem, "
                           "for plugins that use a mask")
+    run.add_argument("--overwrite", action="store_true",
+                     help="replace files already in OUTDIR that this run's outputs are named "
+                          "like (without it the run refuses, naming them)")
+    run.add_argument("--skip-existing", action="store_true",
+                     help="skip the inputs whose outputs are already in OUTDIR")
 
 
 def _cmd(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return cmd_run(Registry.discover(), ns.plugin, ns.inputs, ns.output, ns.param, ns.device,
-                   out=out, err=err, mask=ns.mask)
+                   out=out, err=err, mask=ns.mask, overwrite=ns.overwrite,
+                   skip_existing=ns.skip_existing)
 
 
 def cmd_run(
     registry: Registry, plugin_id: str, inputs: list[Path], outdir: Path, pairs: list[str],
     device: str, *, out: TextIO, err: TextIO, mask: Path | None = None,
+    overwrite: bool = False, skip_existing: bool = False,
 ) -> int:
     plugin = _plugin(registry, plugin_id)
     assert plugin.manifest is not None
@@ -55,6 +73,7 @@ def cmd_run(
     except ParamError as exc:
         raise UsageError(f"{plugin_id}: {exc}") from None
     masks = MaskSource.from_option(mask, plugin)
+    refuse_outdir_inside_inputs(outdir, inputs)
     prepare_outdir(outdir)
     files, failures = gather_images(inputs, err)
     if masks is not None:
@@ -62,21 +81,59 @@ def cmd_run(
 
     # no output may land on any input, not just the one being processed
     inputs = {f.resolve() for f in files}
+    files, skipped = _plan(plugin, files, inputs, outdir, overwrite, skip_existing, out)
+    # what this run wrote, the only files it may replace without --overwrite
+    written_by: set[Path] | None = None if overwrite else set()
     progress = _Progress(err, len(files))
     claimed: dict[Path, Path] = {}
     done = 0
     for index, path in enumerate(files, 1):
         progress.start(index, path)
         ok = _run_one(plugin, path, params, device, outdir, claimed, inputs, progress, err,
-                      masks)
+                      masks, written_by)
         progress.end()
         if ok:
             done += 1
             print(f"{path}: ok", file=out)
         else:
             failures += 1
-    print(f"{done} succeeded, {failures} failed", file=out)
-    return 0 if failures == 0 and done > 0 else 1
+    print(f"{done} succeeded, {failures} failed" + (f", {skipped} skipped (outputs there)"
+                                                    if skipped else ""), file=out)
+    return 0 if failures == 0 and done + skipped > 0 else 1
+
+
+def _plan(plugin: PluginInfo, files: list[Path], inputs: set[Path], outdir: Path,
+          overwrite: bool, skip_existing: bool, out: TextIO) -> tuple[list[Path], int]:
+    """The inputs to compute, and how many were skipped; UsageError, before any compute,
+    naming the files in OUTDIR that the run would replace without ``--overwrite``."""
+    assert plugin.manifest is not None
+    training = plugin.manifest.training
+    boxes = training is not None and training.dataset == "detection"
+    todo: list[Path] = []
+    skipped = 0
+    in_the_way: list[Path] = []
+    for path in files:
+        if skip_existing and finished_output(outdir, path.stem) is not None:
+            print(f"{path}: skipped (its outputs are in {outdir})", file=out)
+            skipped += 1
+            continue
+        todo.append(path)
+        on_input = [p for p in existing_outputs(outdir, path.stem) if p.resolve() in inputs]
+        if on_input:
+            raise UsageError(f"{on_input[0]}: the output would overwrite an input of this run; "
+                             "nothing was computed; choose another -o")
+        if not overwrite:
+            in_the_way += [p for p in existing_outputs(outdir, path.stem, boxes=boxes)
+                           if p not in in_the_way]
+    if in_the_way:
+        named = ", ".join(p.name if p.parent == outdir else str(p.relative_to(outdir))
+                          for p in in_the_way[:8])
+        more = f" and {len(in_the_way) - 8} more" if len(in_the_way) > 8 else ""
+        raise UsageError(
+            f"{outdir}: the outputs would replace {len(in_the_way)} file(s) this run did not "
+            f"write: {named}{more}. Nothing was computed. Use --overwrite to replace them, "
+            "--skip-existing to skip inputs whose outputs are there, or another -o.")
+    return todo, skipped
 
 
 def _plugin(registry: Registry, plugin_id: str) -> PluginInfo:
@@ -93,6 +150,7 @@ def _run_one(
     plugin: PluginInfo, path: Path, params: dict, device: str, outdir: Path,
     claimed: dict[Path, Path], inputs: set[Path], progress: _Progress, err: TextIO,
     masks: MaskSource | None = None,
+    written_by: set[Path] | None = None,
 ) -> bool:
     try:
         loaded = load_image(path)
@@ -116,12 +174,21 @@ def _run_one(
         print(f"{path}: its output {clash.name} was already written for {claimed[clash]}; "
               "rename one of the inputs", file=err)
         return False
+    # a file that appeared since the plan, or one the plan could not foresee
+    foreign = [t for t in targets if written_by is not None and t not in written_by
+               and (t.exists() or t.is_symlink())]
+    if foreign:
+        print(f"{path}: not written: {', '.join(t.name for t in foreign)} would be replaced "
+              "and this run did not write it; use --overwrite", file=err)
+        return False
     try:
         written = write_result(job.result, outdir, path.stem, protect=inputs)
     except (ImageFileError, OutputError, OSError, ValueError) as exc:
         print(f"{path}: cannot write the output ({exc})", file=err)
         return False
     claimed.update(dict.fromkeys(written, path))
+    if written_by is not None:
+        written_by.update(written)
     if progress.first_device_note:
         why = f" ({job.device_reason})" if job.device_reason else ""
         print(f"device: {job.device}{why}", file=err)

@@ -88,7 +88,7 @@ def test_usage_errors_exit_2_with_a_reason(fake_plugins, tmp_path, capsys):
 def test_an_input_is_never_overwritten(fake_plugins, tmp_path, capsys):
     img = photo(tmp_path / "x.png")
     before = img.read_bytes()
-    assert run_cli("run", "fake", img, "-o", tmp_path, "-p", "seconds=0") == 1
+    assert run_cli("run", "fake", img, "-o", tmp_path, "-p", "seconds=0") == 2  # before compute
     assert "overwrite an input" in capsys.readouterr().err
     assert img.read_bytes() == before
 
@@ -126,7 +126,7 @@ def test_an_output_never_replaces_another_input_of_the_same_run(fake_plugins, tm
     jpg = photo(tmp_path / "shoe.jpg", value=10)
     png = photo(tmp_path / "shoe.png", value=200)
     before = png.read_bytes()
-    assert run_cli("run", "fake", jpg, png, "-o", tmp_path, "-p", "seconds=0") == 1
+    assert run_cli("run", "fake", jpg, png, "-o", tmp_path, "-p", "seconds=0") == 2
     assert "overwrite an input" in capsys.readouterr().err
     assert png.read_bytes() == before
 
