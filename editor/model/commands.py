@@ -83,6 +83,14 @@ _PROPERTY_TEXT = {
 }
 
 
+def set_visibility(doc: Document, layer: Layer, visible: bool) -> None:
+    """Show or hide ``layer`` outside the history: showing and hiding is looking, not
+    editing, so (as in Photoshop and Photopea) it is no undo step and toggling twice leaves
+    the history as it was. A command that must undo it uses :class:`SetLayerProperties`."""
+    if layer.visible != visible:
+        doc._set_properties(layer, {"visible": visible})
+
+
 class SetLayerProperties(Command):
     """Change name, visibility, opacity, lock or blend mode. Successive opacity changes of
     one layer (a slider drag) merge into one step."""

@@ -6,7 +6,6 @@ Nothing here knows about documents or history; the canvas feeds it plain data.
 from __future__ import annotations
 
 import math
-import zlib
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
@@ -178,15 +177,14 @@ def box_arrays(boxes: list[Box]) -> BoxArrays:
     return arrays
 
 
-#: twelve colours far apart in hue and lightness, readable on photos
-PALETTE = ("#e6194b", "#3cb44b", "#ffe119", "#4363d8", "#f58231", "#42d4f4",
-           "#f032e6", "#bfef45", "#fabed4", "#469990", "#dcbeff", "#9a6324")
 
 
 def label_colour(label: str) -> QColor:
-    """The colour of a box label: picked from :data:`PALETTE` by a checksum of the name,
-    so a class has the same colour in every image, session and panel."""
-    return QColor(PALETTE[zlib.crc32(label.encode("utf-8")) % len(PALETTE)])
+    """The colour of a box label: by the class's place in the session's class list, from a
+    palette designed for distinctness (:mod:`editor.model.labels.palette`)."""
+    from editor.model.labels.palette import colour_of
+
+    return QColor(colour_of(label))
 
 
 def draw_boxes(painter: QPainter, boxes: list[Box], to_widget, opacity: float, *,

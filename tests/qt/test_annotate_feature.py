@@ -127,3 +127,37 @@ def test_renaming_and_deleting_a_class_undo_as_one_step_each(window):
     doc.history.undo()
     assert feature.session.classes == ["cup", "bottle"]
     assert [b.label for b in label_layer(doc).boxes] == ["cup", "bottle"]
+
+
+def test_a_number_key_beyond_the_classes_says_so(qtbot, window, shop):
+    from PySide6.QtCore import Qt
+
+    notes = annotate(window)
+    notes.open_folder(shop)
+    idle(qtbot, window, notes)
+    window.canvas.set_tool("boxes")
+    qtbot.keyClick(window.canvas, Qt.Key.Key_7)
+    message = window.statusBar().currentMessage()
+    assert "Key 7" in message and "only 2 classes" in message
+    qtbot.keyClick(window.canvas, Qt.Key.Key_2)
+    assert notes.session.current == "bottle"
+
+
+def test_class_colours_follow_the_class_list_and_are_distinct():
+    import numpy as np
+
+    from editor.imaging.colour import delta_e76, srgb_to_lab
+    from editor.model.labels import palette
+    from editor.qt.canvas_overlays import label_colour
+
+    names = [f"class {i}" for i in range(25)]
+    palette.set_classes(["milk", "coffee"])
+    assert label_colour("milk").name() != label_colour("coffee").name()
+    palette.set_classes(names)  # the first 25 classes
+    rgb = np.array([[label_colour(n).red(), label_colour(n).green(), label_colour(n).blue()]
+                    for n in names], np.float32) / 255
+    lab = srgb_to_lab(rgb)
+    distances = delta_e76(lab[:, None], lab[None])
+    assert distances[~np.eye(25, dtype=bool)].min() >= 20
+    palette.set_classes(["coffee"])  # stable per class: its place in the list
+    assert label_colour("coffee").name() == palette.PALETTE[0]

@@ -110,6 +110,7 @@ class AnnotateFeature(Feature):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.session = BoxSession(window)
+        self.session.message.connect(lambda text: window.statusBar().showMessage(text, 4000))
         self.folder: AnnotationFolder | None = None
         self._doc: Document | None = None
         self._busy = False

@@ -36,7 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.model.commands import AddLayer, MoveLayer, RemoveLayer, SetLayerProperties
+from editor.model.commands import (
+    AddLayer,
+    MoveLayer,
+    RemoveLayer,
+    SetLayerProperties,
+    set_visibility,
+)
 from editor.model.layers import BLEND_MODES, Layer, RasterLayer
 from editor.qt.icons import icon, item_icon
 
@@ -135,7 +141,7 @@ class LayerListModel(QAbstractListModel):
         elif role == VISIBLE_ROLE:
             if bool(value) == layer.visible:
                 return False
-            self.doc.history.push(SetLayerProperties(layer, visible=bool(value)))
+            set_visibility(self.doc, layer, bool(value))  # not an undo step
         elif role == LOCKED_ROLE:
             if bool(value) == layer.locked:
                 return False

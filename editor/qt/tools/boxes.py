@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPalette, QPen
 
 from editor.model.commands import AddLayer, Macro, SetBoxes
+from editor.model.labels import palette
 from editor.model.layers import Box, BoxLayer
 from editor.qt.canvas_overlays import box_arrays
 from editor.qt.tools.base import Tool, register
@@ -39,6 +40,8 @@ class BoxSession(QObject):
 
     classes_changed = Signal()
     current_changed = Signal(str)
+    #: a short line for the status bar (a number key with no class behind it, ...)
+    message = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +55,7 @@ class BoxSession(QObject):
         cleaned = list(dict.fromkeys(c for c in classes if c))
         if cleaned != self.classes:
             self.classes = cleaned
+            palette.set_classes(cleaned)  # a class's colour follows its place in the list
             self.classes_changed.emit()
         if self.current not in self.classes and self.classes:
             self.set_current(self.classes[0])
@@ -325,7 +329,11 @@ class BoxTool(Tool):
                 self._commit(layer, [b for i, b in enumerate(layer.boxes) if i not in gone],
                              "Delete boxes", [])
         elif key in _DIGITS:
-            self.set_class(self.session.for_key(_DIGITS[key]))
+            name = self.session.for_key(_DIGITS[key])
+            if name is None:
+                self.session.message.emit(_no_class_message(_DIGITS[key],
+                                                             len(self.session.classes)))
+            self.set_class(name)
         elif key == Qt.Key.Key_A:
             self.accept()
         else:
@@ -404,6 +412,17 @@ class BoxTool(Tool):
             for box in ghosts:
                 painter.drawRect(self._widget_rect(box))
         painter.restore()
+
+
+def _no_class_message(number: int, count: int) -> str:
+    """What a number key with no class behind it says."""
+    if count == 0:
+        return QCoreApplication.translate(
+            "BoxTool", "Key {number}: there are no classes yet; add one in the Classes panel"
+        ).format(number=number)
+    return QCoreApplication.translate(
+        "BoxTool", "Key {number}: there are only {count} classes (keys 1-{count}); add more "
+        "in the Classes panel").format(number=number, count=count)
 
 
 def _pen(colour: QColor, width: int, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
