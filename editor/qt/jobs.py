@@ -28,6 +28,8 @@ from editor.tasks.apply import plan_request, report_summary, result_command
 from editor.tasks.jobs import Job, JobState
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from editor.model.commands import Command
     from editor.model.document import Document
     from editor.model.layers import Layer
@@ -142,12 +144,14 @@ class JobController(QObject):
         device: str = "auto",
         prompts: Sequence[Prompt] = (),
         targets: Mapping[str, Layer] | None = None,
+        mask: np.ndarray | None = None,
     ) -> Job:
         """Validate ``params``, build the request from ``doc`` now, and queue the job.
 
         ``prompts`` (box and clicks, document pixels) go into the request; an output whose
         role is a key of ``targets`` replaces that layer's pixels rather than adding a layer
-        (a canvas tool refining its earlier result).
+        (a canvas tool refining its earlier result). ``mask`` (document size) goes to a
+        plugin that uses a mask in place of the selection.
 
         Raises ``ValueError`` for a broken plugin, ``ParamError`` for bad params and
         ``PluginError`` when there is nothing to run on (nothing is queued then); whatever
@@ -159,7 +163,7 @@ class JobController(QObject):
         manifest = plugin.manifest
         values = manifest.validate(params)
         plan = plan_request(doc, manifest, values, selection_only=selection_only,
-                            prompts=prompts)
+                            prompts=prompts, mask=mask)
         title = plugin.name
         if selection_only:
             title = self.tr("{name} (selection)").format(name=plugin.name)

@@ -70,12 +70,21 @@ def _shifted(prompt: Prompt, dx: float, dy: float) -> Prompt:
 
 def plan_request(
     doc: Document, manifest: Manifest, params: dict[str, Any], *, selection_only: bool = False,
-    prompts: Sequence[Prompt] = (),
+    prompts: Sequence[Prompt] = (), mask: np.ndarray | None = None,
 ) -> RequestPlan:
     """Validate ``params`` and take what the request needs from ``doc`` (GUI thread).
 
-    ``prompts`` (document pixels) reach the plugin in its request image's pixels."""
-    plan = _plan(doc, manifest, params, selection_only)
+    ``prompts`` (document pixels) reach the plugin in its request image's pixels. ``mask``
+    (document size) is handed to a plugin that ``uses_mask`` over the whole image, in place
+    of the selection (a feature passing a mask layer, e.g. the product's)."""
+    if mask is not None and manifest.has("uses_mask") and not selection_only:
+        values = manifest.validate(params)
+        layers = [_frozen(layer) for layer in doc.layers
+                  if isinstance(layer, RasterLayer) and layer.visible and layer.opacity > 0]
+        plan = RequestPlan(layers, doc.size, values, Placement(0, 0, doc.width, doc.height),
+                           mask=mask.copy())
+    else:
+        plan = _plan(doc, manifest, params, selection_only)
     plan.prompts = list(prompts)
     return plan
 
