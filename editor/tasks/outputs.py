@@ -4,7 +4,11 @@ the report as ``<stem>.json``. Every file is written atomically; inputs are neve
 
 A result whose report names a ``file_format`` (``png`` or ``jpg``; the background plugin's
 ``-p format=``) gets its first image written in that format, and as a PNG without an alpha
-channel when it is fully opaque (RGBA only where something is transparent)."""
+channel when it is fully opaque (RGBA only where something is transparent).
+
+A result whose report names a ``folder`` (the variants plugin's ``"variants"``) is a set of
+pictures per input: every layer goes to ``<outdir>/<stem>/<role>.png`` and the report to
+``<outdir>/<stem>/<folder>.json``."""
 
 from __future__ import annotations
 
@@ -24,6 +28,9 @@ from editor.tasks.api import Box, Result
 
 def planned_paths(result: Result, outdir: Path, stem: str) -> list[Path]:
     """The files :func:`write_result` would write, in order (to check before writing)."""
+    folder = result.report.get("folder")
+    if isinstance(folder, str) and folder:
+        return _folder_paths(result, outdir / stem, folder)
     paths: list[Path] = []
     first_image = True
     for out in result.layers:
@@ -56,6 +63,8 @@ def _write_result(
     for path in paths:
         if path.resolve() in protect:
             raise ImageFileError(path, "the output would overwrite an input; choose another -o")
+    for parent in {path.parent for path in paths}:
+        parent.mkdir(parents=True, exist_ok=True)
     targets = iter(paths)
     main = next((p for p, o in zip(paths, result.layers, strict=False)
                  if o.kind != "boxes"), None)
@@ -74,6 +83,13 @@ def _write_result(
         with atomic_write(next(targets), "w") as fh:
             json.dump(result.report, fh, indent=2, default=str)
     return paths
+
+
+def _folder_paths(result: Result, folder: Path, name: str) -> list[Path]:
+    """One file per layer in ``folder``, named by its role, and the report as ``name``."""
+    paths = [folder / f"{_slug(out.role or out.name)}.{'txt' if out.kind == 'boxes' else 'png'}"
+             for out in result.layers]
+    return [*paths, folder / f"{_slug(name)}.json"]
 
 
 def _main_suffix(result: Result) -> str:
