@@ -23,6 +23,7 @@ import numpy as np
 
 from editor.imaging.colour import parse_hex_colour
 from editor.imaging.composite import over
+from editor.imaging.matte import clean_edges
 from editor.imaging.shadows import (
     contact_shadow,
     darken,
@@ -122,7 +123,8 @@ def _product(request: Request, ctx: Context) -> tuple[np.ndarray, np.ndarray, st
         if not (alpha >= 128).any():
             raise PluginError(f"{NO_PRODUCT}: the mask is empty; select the product or give "
                               "a mask that covers it")
-        return alpha, rgb, "mask"
+        # a mask's soft rim still holds the old backdrop's colour: take it out
+        return alpha, clean_edges(rgb, alpha), "mask"
     result = call_plugin("segment", image, {"output": "both"}, ctx, span=(0.02, 0.5))
     mask = first_layer(result, "mask", "mask")
     cutout = first_layer(result, "raster", "cutout")
