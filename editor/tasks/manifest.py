@@ -113,6 +113,8 @@ class Manifest:
     devices: tuple[str, ...] = ("cpu", "cuda", "mps")
     #: how to train it; present exactly when the plugin is ``trainable``
     training: TrainingInfo | None = None
+    #: how ``lightbox selftest`` runs it cheaply (the optional ``[selftest]`` table)
+    selftest: SelfTestInfo = field(default_factory=lambda: SelfTestInfo())
 
     def param(self, name: str) -> ParamSpec:
         for spec in self.params:
@@ -145,6 +147,17 @@ class TrainingInfo:
     dataset: str
     #: training params of its own; one named like a common trainer param replaces it
     params: tuple[ParamSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class SelfTestInfo:
+    """The optional ``[selftest]`` table: fast ``params`` for ``lightbox selftest``,
+    ``mask = true`` to get the sample's product mask as the selection, or ``skip`` = why
+    the self-test cannot run this plugin on a sample (e.g. it needs a catalogue index)."""
+
+    params: dict[str, Any] = field(default_factory=dict)
+    mask: bool = False
+    skip: str = ""
 
 
 def validate_values(
@@ -219,10 +232,27 @@ def _build(data: dict[str, Any], folder: Path) -> Manifest:
         weights=tuple(data.get("weights", [])),
         devices=devices,
         training=training,
+        selftest=_selftest(data.get("selftest"), params),
     )
 
 
-DATASET_KINDS = ("images", "pairs", "classes", "detection")
+def _selftest(raw: Any, params: tuple[ParamSpec, ...]) -> SelfTestInfo:
+    if raw is None:
+        return SelfTestInfo()
+    if not isinstance(raw, dict):
+        raise ValueError("[selftest] must be a table")
+    values = raw.get("params", {})
+    if not isinstance(values, dict):
+        raise ValueError("[selftest] params must be a table")
+    try:
+        validate_values(params, values, "[selftest] params")
+    except ParamError as exc:
+        raise ValueError(str(exc)) from None
+    return SelfTestInfo(params=dict(values), mask=bool(raw.get("mask", False)),
+                        skip=str(raw.get("skip", "")))
+
+
+DATASET_KINDS = ("images", "pairs", "classes", "detection", "two-folders")
 
 
 def _training(raw: Any, trainable: bool) -> TrainingInfo | None:
