@@ -40,6 +40,8 @@ from plugins.background import backdrops
 #: white, a colour or a gradient the product's true colour is what the buyer must see.
 SCENES = frozenset({"image", "blur", "sweep"})
 NO_PRODUCT = "no product found"
+#: the ``shadow_opacity`` at which ``shadow=photo`` keeps the photo's shadow as it was shot
+PHOTO_OPACITY = 0.6
 #: below this alpha a product pixel's own colour cannot be recovered from a change of
 #: the composite (dividing by the alpha would amplify noise)
 _FAINT = 8
@@ -53,7 +55,7 @@ def run(request: Request, ctx: Context) -> Result:
     image = request.image
     h, w = image.shape[:2]
     ctx.progress(0.02, "Finding the product")
-    alpha, product, source = _product(request, ctx)
+    alpha, product, source, found_shadow = _product(request, ctx)
     report: dict[str, Any] = {"background": kind, "mask": source,
                               "coverage": round(float(alpha.mean()) / 255, 4),
                               "file_format": params.get("format", "png")}
@@ -67,8 +69,10 @@ def run(request: Request, ctx: Context) -> Result:
         report["style"] = "background"
 
     ctx.progress(0.7, "Casting the shadow")
-    shadows = _shadows(params, alpha, product)
+    shadows = _shadows(params, alpha, product, found_shadow)
     report["shadow"] = params["shadow"] if shadows else "none"
+    if params["shadow"] == "photo" and not shadows:
+        report["note"] = "the photo has no shadow of its own to keep"
     scene = backdrop
     for layer in shadows:
         if layer.role == "shadow":
@@ -113,19 +117,28 @@ def _colour(params: dict, name: str) -> tuple[int, int, int] | None:
         raise PluginError(f"{name}: {exc}") from None
 
 
-def _product(request: Request, ctx: Context) -> tuple[np.ndarray, np.ndarray, str]:
-    """The product's alpha (uint8 (H, W)), its colours (uint8 (H, W, 3)) and where the
-    alpha came from (``mask`` or ``segment``)."""
+def _product(request: Request, ctx: Context
+             ) -> tuple[np.ndarray, np.ndarray, str, np.ndarray | None]:
+    """The product's alpha (uint8 (H, W)), its colours (uint8 (H, W, 3)), where the alpha
+    came from (``mask`` or ``segment``) and, for ``shadow=photo``, the darkness of the
+    photo's own shadow (None when it has none)."""
     image = request.image
     rgb = np.ascontiguousarray(image[..., :3])
+    keep_shadow = request.params.get("shadow") == "photo"
     if request.mask is not None:
         alpha = np.minimum(request.mask, image[..., 3])
         if not (alpha >= 128).any():
             raise PluginError(f"{NO_PRODUCT}: the mask is empty; select the product or give "
                               "a mask that covers it")
+        found = None
+        if keep_shadow:  # segment finds the shadow around the product the mask gives
+            cut = call_plugin("segment", image, {"output": "mask", "shadow": "keep"}, ctx,
+                              mask=request.mask, span=(0.02, 0.5))
+            found = _darkness(first_layer(cut, "raster", "shadow"))
         # a mask's soft rim still holds the old backdrop's colour: take it out
-        return alpha, clean_edges(rgb, alpha), "mask"
-    result = call_plugin("segment", image, {"output": "both"}, ctx, span=(0.02, 0.5))
+        return alpha, clean_edges(rgb, alpha), "mask", found
+    params = {"output": "both", "shadow": "keep" if keep_shadow else "drop"}
+    result = call_plugin("segment", image, params, ctx, span=(0.02, 0.5))
     mask = first_layer(result, "mask", "mask")
     cutout = first_layer(result, "raster", "cutout")
     if mask is None or not (mask.data >= 128).any():  # type: ignore[operator]
@@ -133,7 +146,12 @@ def _product(request: Request, ctx: Context) -> tuple[np.ndarray, np.ndarray, st
                           "--mask) and run again")
     alpha = np.asarray(mask.data)
     colours = np.ascontiguousarray(cutout.data[..., :3]) if cutout is not None else rgb  # type: ignore[index]
-    return alpha, colours, "segment"
+    return alpha, colours, "segment", _darkness(first_layer(result, "raster", "shadow"))
+
+
+def _darkness(layer: OutputLayer | None) -> np.ndarray | None:
+    """A black shadow layer's darkness (its alpha), or None."""
+    return None if layer is None else np.ascontiguousarray(layer.data[..., 3])  # type: ignore[index]
 
 
 def _backdrop(kind: str, image: np.ndarray, alpha: np.ndarray, product: np.ndarray,
@@ -177,11 +195,18 @@ def _horizon(alpha: np.ndarray) -> float:
 
 
 # -- shadows ----------------------------------------------------------------------------
-def _shadows(params: dict, alpha: np.ndarray, product: np.ndarray) -> list[OutputLayer]:
+def _shadows(params: dict, alpha: np.ndarray, product: np.ndarray,
+             found: np.ndarray | None) -> list[OutputLayer]:
     kind = params["shadow"]
     opacity, softness = params["shadow_opacity"], params["shadow_softness"]
     if kind == "none" or opacity <= 0:
         return []
+    if kind == "photo":  # the photo's own, as shot at the default opacity
+        if found is None or not found.any():
+            return []
+        dark = np.clip(found.astype(np.float32) * (opacity / PHOTO_OPACITY) + 0.5, 0, 255
+                       ).astype(np.uint8)
+        return [OutputLayer("raster", "Shadow", darkness_layer(dark), role="shadow")]
     if kind == "contact":
         dark = contact_shadow(alpha, opacity=opacity, softness=max(softness, 0.05))
         return [OutputLayer("raster", "Shadow", darkness_layer(dark), role="shadow")]

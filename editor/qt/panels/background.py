@@ -144,7 +144,8 @@ class BackgroundPanel(QWidget):
         sform = QFormLayout(shadow)
         self.shadow = QComboBox()
         for value, text in (("contact", self.tr("Contact")), ("drop", self.tr("Drop")),
-                            ("reflection", self.tr("Reflection")), ("none", self.tr("None"))):
+                            ("reflection", self.tr("Reflection")),
+                            ("photo", self.tr("From the photo")), ("none", self.tr("None"))):
             self.shadow.addItem(text, value)
         self.light_angle = _Slider(-180, 180, 135, 5, "{:.0f}°")
         self.light_angle.setToolTip(self.tr("Where the light comes from (90° above, 135° upper "

@@ -195,3 +195,88 @@ def test_progress_stays_within_0_and_1_and_ends_done(plugin, sample):
 def test_manifest_declares_it_uses_a_mask(plugin):
     assert plugin.manifest.has("uses_mask")
     assert Path(plugin.manifest.folder, "plugin.toml").is_file()
+
+
+def test_shadow_photo_keeps_the_shadow_the_product_had_in_the_photo(plugin):
+    shot = render_sample("can", (320, 240), background="white", seed=2)
+    result = run(plugin, shot.image, shot.mask, background="colour", colour="#ffffff",
+                 shadow="photo")
+    found = layer(result, "shadow").data[..., 3].astype(int)
+    outside = shot.mask == 0
+    assert np.abs(found[outside] - shot.shadow[outside]).mean() < 4
+    assert found[outside].max() > 40
+
+
+def test_shadow_photo_of_a_photo_without_one_says_so(plugin):
+    image = np.full((120, 160, 4), 255, np.uint8)
+    image[30:90, 60:100, :3] = (30, 90, 160)
+    mask = np.zeros((120, 160), np.uint8)
+    mask[30:90, 60:100] = 255
+    result = run(plugin, image, mask, background="colour", colour="#ffeedd", shadow="photo")
+    assert result.report["shadow"] == "none" and "no shadow" in result.report["note"]
+    assert all(out.role != "shadow" for out in result.layers)
+
+
+class _Warmer:
+    """A stand-in colour transform for the learned parts (their own tests cover them):
+    warms what it is given, blended by alpha as the real harmoniser is."""
+
+    calls = 0
+
+    @classmethod
+    def harmonise(cls, rgb, alpha, strength, device, model=None):
+        cls.calls += 1
+        warm = np.clip(rgb.astype(int) + (40, 0, -40), 0, 255)
+        a = alpha[..., None].astype(float) / 255 * strength
+        return np.rint(rgb * (1 - a) + warm * a).astype(np.uint8)
+
+    @staticmethod
+    def apply_style(rgb, model, device):
+        return (255 - rgb).astype(np.uint8)
+
+
+@pytest.fixture
+def learned(monkeypatch):
+    import sys
+    import types
+
+    harmonise = types.ModuleType("plugins.background.harmonise")
+    harmonise.harmonise = _Warmer.harmonise
+    restyle = types.ModuleType("plugins.background.restyle")
+    restyle.apply_style = _Warmer.apply_style
+    monkeypatch.setitem(sys.modules, "plugins.background.harmonise", harmonise)
+    monkeypatch.setitem(sys.modules, "plugins.background.restyle", restyle)
+    _Warmer.calls = 0
+    return _Warmer
+
+
+def test_harmonise_auto_adjusts_the_product_in_a_scene_but_not_on_white(plugin, sample,
+                                                                        learned):
+    inside = sample.mask == 255
+    white = run(plugin, sample.image, sample.mask, background="white", harmonise="auto")
+    assert learned.calls == 0 and white.report["harmonised"] is False
+    scene = run(plugin, sample.image, sample.mask, background="sweep", harmonise="auto",
+                harmonise_strength=1.0)
+    assert learned.calls == 1 and scene.report["harmonised"] is True
+    product = layer(scene, "product").data[inside].astype(int)
+    shift = (product[:, :3] - sample.image[inside][:, :3]).mean(axis=0)
+    assert shift[0] > 25 and shift[2] < -25  # warmer, as the harmoniser said
+    backdrop = layer(scene, "backdrop").data
+    untouched = layer(run(plugin, sample.image, sample.mask, background="sweep"),
+                      "backdrop").data
+    assert (backdrop == untouched).all()
+
+
+def test_style_scope_background_restyles_the_backdrop_only(plugin, sample, learned):
+    inside = sample.mask == 255
+    result = run(plugin, sample.image, sample.mask, background="colour", colour="#336699",
+                 style="look.pt", style_scope="background", shadow="none")
+    assert tuple(layer(result, "backdrop").data[2, 2, :3]) == (255 - 0x33, 255 - 0x66,
+                                                               255 - 0x99)
+    assert (layer(result, "background").data[inside] == sample.image[inside]).all()
+    everything = run(plugin, sample.image, sample.mask, background="colour",
+                     colour="#336699", style="look.pt", style_scope="all", shadow="none")
+    final = layer(everything, "background").data
+    assert (final[inside][:, :3] == 255 - sample.image[inside][:, :3]).all()
+    assert (layer(everything, "product").data[inside][:, :3]
+            == 255 - sample.image[inside][:, :3]).all()
