@@ -107,9 +107,10 @@ class MainWindow(DocumentFiles, QMainWindow):
         return dock
 
     def _tabify_feature_docks(self) -> None:
-        """Features' docks share one tabbed stack per side by default (a saved layout
-        restored afterwards wins), so the right column does not shrink to slivers."""
-        own = {"layers", "history", "plugins", "jobs"}
+        """Features' docks share one tabbed stack per side by default, History among them
+        on the right, and Layers keeps most of the right column's height (a saved layout
+        restored afterwards wins), so no list shrinks to a sliver."""
+        own = {"layers", "plugins", "jobs"}
         first: dict[Qt.DockWidgetArea, QDockWidget] = {}
         for key, dock in self.docks.items():
             if key in own:
@@ -119,6 +120,10 @@ class MainWindow(DocumentFiles, QMainWindow):
                 self.tabifyDockWidget(first[area], dock)
             else:
                 first[area] = dock
+        right = first.get(Qt.DockWidgetArea.RightDockWidgetArea)
+        if right is not None:
+            right.raise_()
+            self.resizeDocks([self.docks["layers"], right], [440, 360], Qt.Orientation.Vertical)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -214,7 +219,7 @@ class MainWindow(DocumentFiles, QMainWindow):
             self.train_dialog.training_failed.connect(
                 lambda message, details: self.notifications.show_message(
                     self.tr("Training failed: {error}").format(error=message), "error",
-                    details))
+                    details, app_wide=True))
         if plugin_id is not None and not self.train_dialog.is_training():
             with contextlib.suppress(KeyError):  # not trainable: keep the dialog's choice
                 self.train_dialog.select_plugin(plugin_id)
@@ -234,7 +239,7 @@ class MainWindow(DocumentFiles, QMainWindow):
                            "until you choose the new one")
         self.notifications.show_message(
             text.format(name=card.name, figure=metric_text(card, metric), plugin=plugin.name),
-            "info")
+            "info", app_wide=True)
 
     # -- documents ----------------------------------------------------------------------
     @property
@@ -254,7 +259,9 @@ class MainWindow(DocumentFiles, QMainWindow):
             old.history.changed.disconnect(self._history_changed)
             old.size_changed.disconnect(self._show_size)
             self.jobs.drop_document(old)
+            self.jobs.clear_finished()  # the jobs panel shows this photo's jobs
         self._doc = doc
+        self.notifications.set_document(doc)  # the old photo's messages go with it
         for view in (self.canvas, self.layers_panel, self.history_panel, self.plugin_panel,
                      *self.features):
             view.set_document(doc)

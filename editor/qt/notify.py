@@ -1,7 +1,11 @@
 """The notification bar: the one place the GUI shows errors and notices.
 
-Messages stack above the canvas, newest at the bottom; info messages hide by themselves after
-a few seconds, warnings and errors stay until closed. Nothing here is modal.
+Messages stack above the canvas, newest at the bottom, compactly: each at most two lines
+(the whole text in its tooltip and "Details…"), the newest :data:`MAX_VISIBLE` shown and
+the older ones behind a "N more" button. Info messages hide by themselves after a few
+seconds and warnings a little later; errors stay until closed. Messages belong to the
+document shown when they came (:meth:`NotificationBar.set_document`): opening another
+photo takes the old photo's messages away. Nothing here is modal.
 """
 
 from __future__ import annotations
@@ -26,7 +30,12 @@ from editor.qt.icons import icon
 
 LEVELS = ("info", "warning", "error")
 INFO_TIMEOUT_MS = 6000
-MAX_MESSAGES = 4
+WARNING_TIMEOUT_MS = 15000
+#: messages kept; the newest MAX_VISIBLE are shown, the rest behind "N more"
+MAX_MESSAGES = 8
+MAX_VISIBLE = 2
+#: lines of text a message row shows before its text is cut (the tooltip has it all)
+MAX_LINES = 2
 _ICONS = {"info": "information-outline", "warning": "alert-outline", "error": "alert-circle"}
 _TINTS = {"info": "#2f6fde", "warning": "#d29922", "error": "#d1242f"}
 
@@ -36,11 +45,14 @@ class _Message(QFrame):
 
     closed = Signal(object)
 
-    def __init__(self, text: str, level: str, details: str | None, parent: QWidget) -> None:
+    def __init__(self, text: str, level: str, details: str | None, parent: QWidget,
+                 document: object | None = None) -> None:
         super().__init__(parent)
         self.level = level
         self.text = text
         self.details = details
+        #: the document the message is about (None: the whole app)
+        self.document = document
         self.setObjectName(f"notification-{level}")
         tint = _TINTS[level]
         base = self.palette().color(QPalette.ColorRole.Base).name()
@@ -56,10 +68,13 @@ class _Message(QFrame):
         layout.addWidget(glyph)
         self.label = QLabel(text, self)
         self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.label.setMaximumHeight(self.label.fontMetrics().lineSpacing() * MAX_LINES + 2)
+        self.label.setToolTip(text)
         layout.addWidget(self.label, 1)
-        if details:
+        if details or len(text) > 160:
             more = QToolButton(self)
             more.setText(self.tr("Details…"))
             more.clicked.connect(self.show_details)
@@ -76,6 +91,7 @@ class _Message(QFrame):
         """The same message again: count it instead of stacking a copy."""
         self.count += 1
         self.label.setText(f"{self.text} (×{self.count})")
+        self.label.setToolTip(self.label.text())
 
     def show_details(self) -> QDialog:
         """Open the details in a read-only, non-modal dialog."""
@@ -84,7 +100,7 @@ class _Message(QFrame):
         dialog.resize(640, 360)
         layout = QVBoxLayout(dialog)
         layout.addWidget(QLabel(self.text, dialog))
-        view = QPlainTextEdit(self.details or "", dialog)
+        view = QPlainTextEdit(self.details or self.text, dialog)
         view.setReadOnly(True)
         layout.addWidget(view)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
@@ -108,39 +124,78 @@ class NotificationBar(QWidget):
         self._layout.setContentsMargins(8, 6, 8, 0)
         self._layout.setSpacing(4)
         self._rows: list[_Message] = []
+        self._document: object | None = None
+        self._expanded = False
+        self.more_button = QToolButton(self)
+        self.more_button.setAutoRaise(True)
+        self.more_button.setObjectName("notification-more")
+        self.more_button.clicked.connect(self._toggle_expanded)
+        self._layout.addWidget(self.more_button)
         self.setVisible(False)
 
-    def show_message(self, text: str, level: str = "info", details: str | None = None) -> None:
+    def set_document(self, document: object | None) -> None:
+        """The window now shows ``document``: messages about other documents go."""
+        self._document = document
+        for row in [r for r in self._rows
+                    if r.document is not None and r.document is not document]:
+            self._remove(row)
+
+    def show_message(self, text: str, level: str = "info", details: str | None = None, *,
+                     app_wide: bool = False) -> None:
         """Show ``text`` (``level`` = "info", "warning" or "error"), with optional details
-        the user can open. Info messages hide after a few seconds."""
+        the user can open. Info and warning messages hide after a while. The message is
+        about the document shown now, unless ``app_wide`` (training, settings...)."""
         if level not in LEVELS:
             raise ValueError(f"unknown message level {level!r}")
         for row in self._rows:
             if row.text == text and row.level == level:
                 row.repeat()
                 return
-        row = _Message(text, level, details, self)
+        row = _Message(text, level, details, self, None if app_wide else self._document)
         row.closed.connect(self._remove)
         self._rows.append(row)
-        self._layout.addWidget(row)
-        if level == "info":
-            QTimer.singleShot(INFO_TIMEOUT_MS, row, lambda: self._remove(row))
+        self._layout.insertWidget(self._layout.count() - 1, row)
+        timeout = {"info": INFO_TIMEOUT_MS, "warning": WARNING_TIMEOUT_MS}.get(level)
+        if timeout is not None:
+            QTimer.singleShot(timeout, row, lambda: self._remove(row))
         while len(self._rows) > MAX_MESSAGES:
-            oldest = next((r for r in self._rows if r.level == "info"), self._rows[0])
+            oldest = next((r for r in self._rows if r.level != "error"), self._rows[0])
             self._remove(oldest)
-        self.setVisible(True)
+        self._arrange()
 
     def messages(self) -> list[tuple[str, str]]:
-        """The messages shown now, oldest first, as (level, text)."""
+        """The messages kept now (shown or folded away), oldest first, as (level, text)."""
         return [(row.level, row.text) for row in self._rows]
+
+    def visible_messages(self) -> list[tuple[str, str]]:
+        """The messages on screen now, oldest first."""
+        return [(row.level, row.text) for row in self._rows if not row.isHidden()]
 
     def clear(self) -> None:
         for row in list(self._rows):
             self._remove(row)
+
+    def _toggle_expanded(self) -> None:
+        self._expanded = not self._expanded
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Show the newest MAX_VISIBLE rows (all when expanded) and the "N more" button."""
+        folded = 0 if self._expanded else max(0, len(self._rows) - MAX_VISIBLE)
+        for index, row in enumerate(self._rows):
+            row.setVisible(index >= folded)
+        hidden = max(0, len(self._rows) - MAX_VISIBLE)
+        self.more_button.setVisible(hidden > 0)
+        self.more_button.setText(
+            self.tr("Show fewer messages") if self._expanded
+            else self.tr("{n} more messages…").format(n=hidden))
+        self.setVisible(bool(self._rows))
 
     def _remove(self, row: _Message) -> None:
         if row in self._rows:
             self._rows.remove(row)
             row.hide()
             row.deleteLater()
-        self.setVisible(bool(self._rows))
+        if len(self._rows) <= MAX_VISIBLE:
+            self._expanded = False
+        self._arrange()

@@ -271,3 +271,13 @@ def test_dropping_other_files_is_refused(window, tmp_path):
     enter.ignore()
     window.dragEnterEvent(enter)
     assert not enter.isAccepted()
+
+
+def test_opening_another_photo_takes_the_old_photos_errors_away(window):
+    first, second = Document(8, 8), Document(8, 8)
+    window.load_document(first, [])
+    window.notifications.show_message("first.jpg: Denoise failed", "error")
+    window.notifications.show_message("Training failed: out of memory", "error", app_wide=True)
+    window.load_document(second, [])
+    assert [text for _, text in window.notifications.messages()] == [
+        "Training failed: out of memory"]

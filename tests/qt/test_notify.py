@@ -71,3 +71,35 @@ def test_details_open_read_only(bar, qtbot):
 def test_unknown_level_is_a_programming_error(bar):
     with pytest.raises(ValueError):
         bar.show_message("?", "fatal")
+
+
+def test_warnings_hide_by_themselves_too_errors_stay(bar, qtbot, monkeypatch):
+    monkeypatch.setattr(notify, "WARNING_TIMEOUT_MS", 50)
+    bar.show_message("the photo is small", "warning")
+    bar.show_message("cannot write out.png", "error")
+    qtbot.waitUntil(lambda: bar.messages() == [("error", "cannot write out.png")], timeout=2000)
+
+
+def test_many_messages_stack_compactly_behind_a_more_button(bar, qtbot):
+    for i in range(3):
+        bar.show_message(f"Denoise: job {i} failed because " + "the model is broken " * 12,
+                         "error")
+    assert len(bar.messages()) == 3
+    assert [t for _, t in bar.visible_messages()] == [t for _, t in bar.messages()[-2:]]
+    assert bar.more_button.isVisible() and "1 more" in bar.more_button.text()
+    row = next(r for r in bar._rows if r.isVisible())
+    lines = row.label.maximumHeight() // row.label.fontMetrics().lineSpacing()
+    assert lines <= notify.MAX_LINES and row.label.toolTip().startswith("Denoise: job")
+    bar.more_button.click()
+    assert len(bar.visible_messages()) == 3
+    bar.more_button.click()
+    assert len(bar.visible_messages()) == 2
+
+
+def test_messages_belong_to_the_document_they_came_with(bar):
+    photo_a, photo_b = object(), object()
+    bar.set_document(photo_a)
+    bar.show_message("a.jpg: the product is cut off", "error")
+    bar.show_message("training failed: out of memory", "error", app_wide=True)
+    bar.set_document(photo_b)
+    assert bar.messages() == [("error", "training failed: out of memory")]

@@ -257,6 +257,8 @@ class LayersPanel(QWidget):
         self.view = QListView()
         self.view.setModel(self.model)
         self.view.setItemDelegate(LayerDelegate(self.view))
+        # room for a photo, its cutout, mask and shadow without scrolling
+        self.view.setMinimumHeight(5 * self.view.fontMetrics().height() * 2 + 12)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
