@@ -330,11 +330,13 @@ def _two_folders(root: Path) -> Dataset:
     missing, empty or too small folder is a DatasetError naming it."""
     problems: list[Problem] = []
     samples: list[Sample] = []
-    for label in ("a", "b"):
-        folder = child(root, label)
+    folders = {label: child(root, label) for label in ("a", "b")}
+    for label, folder in folders.items():
         if folder is None:
             raise DatasetError(f"{root / label}: no such folder; expected "
                                f"{EXPECTED['two-folders']}")
+    for label, folder in folders.items():
+        assert folder is not None
         found = [Sample(path, label=label, size=size) for path in iter_image_files([folder])
                  if (size := sized(path, problems)) is not None]
         if not found:

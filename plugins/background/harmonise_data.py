@@ -1,0 +1,176 @@
+"""Composites for training and measuring the harmoniser, the iHarmony4 way.
+
+Take a real photo with an object mask (or a product shot on white pasted on a photo), change
+the object's colour at random (white balance, exposure, contrast, saturation, gamma), and
+ask the harmoniser to undo it given the rest of the picture. The original is the target.
+
+The split is fixed by a hash of each file's name, so the training script and the benchmark
+agree on which photos training never sees:
+
+- ``segmentation/sod-dev``: :data:`SOD_BENCH` photos for the benchmark, :data:`SOD_VAL`
+  for validation, the rest for training;
+- ``products-on-white``: :data:`PRODUCTS_BENCH` products for the benchmark;
+- ``restoration/train-bsds400`` backdrops: :data:`BACKDROPS_BENCH` for the benchmark, and
+  the salient-object photos held out above are never used as backdrops in training (the
+  SOD photos are BSDS photos).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from editor.imaging.colour import linear_to_srgb, srgb_to_linear
+from editor.model.imageio import load_image
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+SOD_BENCH, SOD_VAL = 30, 10
+PRODUCTS_BENCH = 12
+BACKDROPS_BENCH = 40
+#: a perturbation must move the object at least this much (foreground MSE, 0..255 levels)
+MIN_FMSE = 100.0
+#: how unlike white (largest channel deficit, 0..255) a pixel of a product shot must be
+WHITE_TOLERANCE = 18
+
+
+@dataclass
+class Source:
+    """A photo (uint8 RGB) and its object mask (float 0..1), or a product cut-out."""
+
+    name: str
+    rgb: np.ndarray
+    mask: np.ndarray
+
+
+def _rank(name: str, salt: str) -> bytes:
+    return hashlib.blake2b(f"{salt}\0{name}".encode(), digest_size=8).digest()
+
+
+def pick(names: Sequence[str], count: int, salt: str) -> list[str]:
+    """``count`` names chosen by hash: the same ones whatever else is in the folder."""
+    return sorted(sorted(names, key=lambda n: _rank(n, salt))[:count])
+
+
+def split(data: Path = DATA) -> dict[str, list[str]]:
+    """File stems per part: sod_bench, sod_val, sod_train, products_bench, products_train,
+    backdrops_bench, backdrops_train."""
+    sod = sorted(p.stem for p in (data / "segmentation/sod-dev/images").glob("*.jpg"))
+    sod_bench = pick(sod, SOD_BENCH, "harmonise-sod-bench")
+    rest = [n for n in sod if n not in sod_bench]
+    sod_val = pick(rest, SOD_VAL, "harmonise-sod-val")
+    products = sorted(p.stem for p in (data / "products-on-white").glob("*.jpg"))
+    products_bench = pick(products, PRODUCTS_BENCH, "harmonise-products")
+    bsds = sorted(p.stem for p in (data / "restoration/train-bsds400").glob("*.jpg"))
+    backdrops_bench = pick([n for n in bsds if n not in sod], BACKDROPS_BENCH,
+                           "harmonise-backdrops")
+    never = set(backdrops_bench) | set(sod_bench) | set(sod_val)
+    return {"sod_bench": sod_bench, "sod_val": sod_val,
+            "sod_train": [n for n in rest if n not in sod_val],
+            "products_bench": products_bench,
+            "products_train": [n for n in products if n not in products_bench],
+            "backdrops_bench": backdrops_bench,
+            "backdrops_train": [n for n in bsds if n not in never]}
+
+
+def _rgb(path: Path, longest: int) -> np.ndarray:
+    rgb = np.ascontiguousarray(load_image(path).pixels[..., :3])
+    scale = longest / max(rgb.shape[:2])
+    if scale < 1:
+        size = (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale))
+        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    return rgb
+
+
+def white_alpha(rgb: np.ndarray) -> np.ndarray:
+    """Float 0..1 mask of a product shot on white: not near-white pixels connected to the
+    border are backdrop; holes inside the product are filled."""
+    deficit = 255 - rgb.min(axis=2).astype(np.int16)
+    white = (deficit < WHITE_TOLERANCE).astype(np.uint8)
+    n, labels = cv2.connectedComponents(white, connectivity=4)
+    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    backdrop = np.isin(labels, edge[edge > 0]) & (white > 0)
+    product = (~backdrop).astype(np.float32)
+    return cv2.GaussianBlur(product, (3, 3), 0)
+
+
+def load_sod(names: Sequence[str], data: Path = DATA, longest: int = 320) -> list[Source]:
+    out = []
+    for name in names:
+        rgb = _rgb(data / "segmentation/sod-dev/images" / f"{name}.jpg", longest)
+        mask = load_image(data / "segmentation/sod-dev/masks" / f"{name}.png").pixels[..., 0]
+        mask = cv2.resize(mask, rgb.shape[1::-1], interpolation=cv2.INTER_AREA)
+        out.append(Source(name, rgb, mask.astype(np.float32) / 255.0))
+    return out
+
+
+def load_products(names: Sequence[str], data: Path = DATA) -> list[Source]:
+    out = []
+    for name in names:
+        rgb = _rgb(data / "products-on-white" / f"{name}.jpg", 256)
+        alpha = white_alpha(rgb)
+        ys, xs = np.nonzero(alpha > 0.5)
+        if len(ys) < 50:
+            continue
+        box = slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1)
+        out.append(Source(name, rgb[box], alpha[box]))
+    return out
+
+
+def load_backdrops(names: Sequence[str], data: Path = DATA, longest: int = 320) -> list[np.ndarray]:
+    return [_rgb(data / "restoration/train-bsds400" / f"{n}.jpg", longest) for n in names]
+
+
+def paste(product: Source, backdrop: np.ndarray, rng: np.random.Generator) -> Source:
+    """The product over the backdrop, 35-75 % of its height, somewhere in the lower part."""
+    h, w = backdrop.shape[:2]
+    scale = rng.uniform(0.35, 0.75) * h / product.rgb.shape[0]
+    ph = max(8, round(product.rgb.shape[0] * scale))
+    pw = max(8, min(w - 2, round(product.rgb.shape[1] * scale)))
+    rgb = cv2.resize(product.rgb, (pw, ph), interpolation=cv2.INTER_AREA)
+    alpha = cv2.resize(product.mask, (pw, ph), interpolation=cv2.INTER_AREA)
+    y = int(rng.integers(max(1, (h - ph) // 3), max(2, h - ph + 1)))
+    x = int(rng.integers(0, max(1, w - pw + 1)))
+    out, mask = backdrop.astype(np.float32).copy(), np.zeros((h, w), np.float32)
+    a = alpha[..., None]
+    region = out[y:y + ph, x:x + pw]
+    out[y:y + ph, x:x + pw] = rgb * a + region * (1 - a)
+    mask[y:y + ph, x:x + pw] = alpha
+    return Source(product.name, np.clip(np.rint(out), 0, 255).astype(np.uint8), mask)
+
+
+def perturb(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A random global colour change of float sRGB 0..1 pixels (any shape, channels last):
+    white balance and exposure in linear light, then gamma, contrast and saturation."""
+    lin = srgb_to_linear(rgb)
+    gains = np.exp(rng.normal(0, 0.18, 3)) * 2 ** rng.uniform(-0.9, 0.9)
+    x = linear_to_srgb(np.clip(lin * gains.astype(np.float32), 0, 1))
+    x = np.clip(x, 1e-4, 1) ** np.float32(np.exp(rng.normal(0, 0.15)))
+    mean = x.reshape(-1, 3).mean(0)
+    x = (x - mean) * np.float32(rng.uniform(0.7, 1.35)) + mean
+    luma = x @ np.array([0.299, 0.587, 0.114], np.float32)
+    x = luma[..., None] + (x - luma[..., None]) * np.float32(rng.uniform(0.45, 1.6))
+    return np.clip(x, 0, 1).astype(np.float32)
+
+
+def harmonisation_case(source: Source, rng: np.random.Generator,
+                       tries: int = 8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(composite uint8, target uint8, mask float) from a real photo and its object mask:
+    the object's colour is perturbed until it moved by at least :data:`MIN_FMSE`."""
+    target = source.rgb
+    inside = source.mask > 0.5
+    base = target.astype(np.float32) / 255.0
+    a = source.mask[..., None]
+    for _ in range(tries):
+        moved = perturb(base[inside], rng)
+        fg = base.copy()
+        fg[inside] = moved
+        comp = np.clip(np.rint((fg * a + base * (1 - a)) * 255), 0, 255).astype(np.uint8)
+        fmse = float(((comp[inside].astype(np.float32) - target[inside]) ** 2).mean())
+        if fmse >= MIN_FMSE:
+            break
+    return comp, target, source.mask
