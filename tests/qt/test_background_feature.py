@@ -131,3 +131,28 @@ def test_without_a_product_the_panel_says_so(qtbot, window):
     feature = opened(qtbot, window, doc)
     assert "product" in feature.panel.status.text().lower()
     assert feature.preview_image is None
+
+
+def test_the_panel_shows_the_controls_of_the_chosen_backdrop_and_shadow(qtbot):
+    from editor.qt.panels.background import BackgroundPanel
+
+    panel = BackgroundPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_kind("gradient")
+    assert panel.angle.isVisible() and panel.colour2_button.isVisible()
+    assert not panel.image_path.isVisible()
+    panel.pick_swatch("#dbe7f3")  # a swatch on a gradient sets its first colour
+    assert panel.params()["background"] == "gradient"
+    assert panel.params()["colour"] == "#dbe7f3"
+    panel.set_colour("#123456", 1)
+    assert panel.params()["colour2"] == "#123456"
+    panel.colour2_reset.click()
+    assert panel.params()["colour2"] == ""
+    panel.set_kind("white")
+    panel.pick_swatch("#f2f2f2")  # on white a swatch switches to a flat colour
+    assert panel.params()["background"] == "colour"
+    panel.shadow.setCurrentIndex(panel.shadow.findData("drop"))
+    assert panel.light_angle.isVisible() and panel.distance.isVisible()
+    panel.harmonise.setChecked(False)
+    assert panel.params()["harmonise"] == "off"

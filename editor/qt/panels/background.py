@@ -113,6 +113,15 @@ class BackgroundPanel(QWidget):
         self.colour2_button.setToolTip(self.tr("Where a gradient ends; the wall of a sweep "
                                                "(empty: the first colour a little darker)"))
         self.colour2_button.clicked.connect(lambda: self._choose_colour(1))
+        self.colour2_reset = QToolButton()
+        self.colour2_reset.setText(self.tr("Auto"))
+        self.colour2_reset.setToolTip(self.tr("Derive the second colour from the first"))
+        self.colour2_reset.clicked.connect(lambda: self.set_colour("", 1))
+        colour2_row = QWidget()
+        c2row = QHBoxLayout(colour2_row)
+        c2row.setContentsMargins(0, 0, 0, 0)
+        c2row.addWidget(self.colour2_button, 1)
+        c2row.addWidget(self.colour2_reset)
         self.angle = _Slider(-180, 180, 90, 5, "{:.0f}°")
         self.angle.setToolTip(self.tr("Direction of the gradient: 0° left to right, 90° "
                                       "bottom to top"))
@@ -130,7 +139,7 @@ class BackgroundPanel(QWidget):
         self.blur.setToolTip(self.tr("How strongly the photo's own backdrop is blurred"))
         self._rows: dict[str, list[QWidget]] = {}
         for key, label, widget in (("colour", self.tr("Colour"), self.colour_button),
-                                   ("colour2", self.tr("Second colour"), self.colour2_button),
+                                   ("colour2", self.tr("Second colour"), colour2_row),
                                    ("angle", self.tr("Angle"), self.angle),
                                    ("image", self.tr("Image"), image_row),
                                    ("image_blur", self.tr("Image blur"), self.image_blur),
