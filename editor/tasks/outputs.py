@@ -23,6 +23,7 @@ from PIL import Image
 
 from editor.model.atomic import OutputError, atomic_write, one_unit
 from editor.model.imageio import ImageFileError, save_image, save_mask
+from editor.model.labels.yolo import output_classes
 from editor.tasks.api import Box, Result
 
 
@@ -116,7 +117,11 @@ def _write_yolo(path: Path, boxes: list[Box], result: Result, outdir: Path) -> N
         raise ValueError("a result with boxes must report 'image_size' = (width, height)")
     width, height = size
     classes_path = outdir / "classes.txt"
-    classes = classes_path.read_text().splitlines() if classes_path.exists() else []
+    # ids follow the model's class list (a new folder) or the folder's own, by name
+    classes, notes = output_classes(classes_path, list(result.report.get("classes") or []),
+                                    [b.label for b in boxes])
+    if notes:
+        result.report.setdefault("class_notes", []).extend(notes)
     lines = []
     for b in boxes:
         if b.label not in classes:

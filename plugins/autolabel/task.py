@@ -75,7 +75,8 @@ def run(request: Request, ctx: Context) -> Result:
         ctx.progress(0.3, "Detecting products")
         found = detector.detect([request.image])[0]
         ctx.check_cancelled()
-        report.update(method="detector", model=str(path), uncertainty=round(uncertainty(found), 4))
+        report.update(method="detector", model=str(path), uncertainty=round(uncertainty(found), 4),
+                      classes=list(detector.classes))  # OUT/classes.txt follows this order
         shown = sorted((d for d in found if d.confidence >= conf), key=lambda d: -d.confidence)
         boxes = [Box(d.x0, d.y0, d.x1, d.y1, d.label, round(d.confidence, 4))
                  for d in shown]

@@ -237,6 +237,35 @@ def write_classes(path: Path, classes: list[str]) -> None:
         handle.write("".join(f"{name}\n" for name in classes))
 
 
+_said: set[tuple[str, str]] = set()
+
+
+def output_classes(path: Path, model: list[str], used: list[str]) -> tuple[list[str], list[str]]:
+    """The class list of a prediction output folder's YOLO files, and what to tell the user.
+
+    A new folder's ``classes.txt`` is the model's own list, in its order (so ids are the
+    training folder's); a folder that already has one keeps it: boxes are matched to it
+    by name, the model's classes and any other name it lacks are appended. Each note is
+    given once per folder and process (not once per photo)."""
+    if not path.is_file():
+        classes, notes = list(model), []
+    else:
+        classes = read_names(path, []) or []
+        notes = []
+        if model and classes[:len(model)] != model:
+            notes.append(f"{path}: lists other classes or another order than the model; "
+                         "class ids follow this file (matched by name)")
+    known = len(classes)
+    classes = class_list(class_list(classes, [Box(0, 0, 1, 1, c) for c in model]),
+                         [Box(0, 0, 1, 1, c) for c in used])
+    if path.is_file():
+        notes.extend(f"{path}: had no class '{name}'; added as id {classes.index(name)}"
+                     for name in classes[known:])
+    fresh = [n for n in notes if (str(path), n) not in _said]
+    _said.update((str(path), n) for n in fresh)
+    return classes, fresh
+
+
 def write_folder(labels: Labels, out: Path) -> list[Problem]:
     """``out/labels/<stem>.txt`` for every image plus ``out/classes.txt``."""
     classes = class_list(labels.classes, [b for item in labels.items for b in item.boxes])

@@ -4,6 +4,7 @@ commands a user types: ``lightbox train autolabel`` and ``lightbox run autolabel
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import numpy as np
@@ -114,3 +115,40 @@ def test_active_command_lists_photos_most_uncertain_first(trained, capsys):
     assert values == sorted(values, reverse=True)
     assert active([str(data), "--model", str(model)]) == 1  # every photo is labelled
     assert "no unlabelled photos" in capsys.readouterr().err
+
+
+def _disc_photo(path: Path) -> Path:
+    import cv2
+    from PIL import Image
+
+    image = np.full((96, 96, 3), 210, np.uint8)
+    cv2.circle(image, (48, 48), 22, (40, 70, 220), -1)
+    Image.fromarray(image).save(path)
+    return path
+
+
+def test_written_ids_follow_the_models_class_list(trained, tmp_path, capsys):
+    model, _ = trained  # trained on classes.txt [square, disc]
+    photo = _disc_photo(tmp_path / "disc.png")  # the first (and only) box is a disc
+    out = tmp_path / "out"
+    assert main(["run", "autolabel", str(photo), "-o", str(out), "-p", f"model={model}",
+                 "-p", "conf=0.2"]) == 0
+    assert (out / "classes.txt").read_text() == "square\ndisc\n"  # the model's order
+    ids = {line.split()[0] for line in (out / "disc.txt").read_text().splitlines()}
+    assert ids == {"1"}, (out / "disc.txt").read_text()
+
+
+def test_pre_labelling_into_a_folder_with_another_class_order_maps_by_name(
+        trained, tmp_path, capsys):
+    model, _ = trained
+    photo = _disc_photo(tmp_path / "disc.png")
+    out = tmp_path / "dataset"
+    out.mkdir()
+    (out / "classes.txt").write_text("disc\nsquare\n")
+    assert main(["run", "autolabel", str(photo), "-o", str(out), "-p", f"model={model}",
+                 "-p", "conf=0.2", "--overwrite"]) == 0  # their classes.txt is kept, by name
+    assert (out / "classes.txt").read_text() == "disc\nsquare\n"
+    ids = {line.split()[0] for line in (out / "disc.txt").read_text().splitlines()}
+    assert ids == {"0"}
+    report = json.loads((out / "disc.json").read_text())
+    assert any("matched by name" in note for note in report["class_notes"])
