@@ -239,6 +239,11 @@
         </message>
         <message>
             <location filename="../../editor/qt/panels/background.py" />
+            <source>Auto</source>
+            <translation>自动</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/background.py" />
             <source>Automatic</source>
             <translation>自动</translation>
         </message>
@@ -281,6 +286,11 @@
             <location filename="../../editor/qt/panels/background.py" />
             <source>Contact</source>
             <translation>接触阴影</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/background.py" />
+            <source>Derive the second colour from the first</source>
+            <translation>由第一种颜色推算第二种颜色</translation>
         </message>
         <message>
             <location filename="../../editor/qt/panels/background.py" />
@@ -867,6 +877,64 @@
         </message>
     </context>
     <context>
+        <name>CutoutView</name>
+        <message>
+            <location filename="../../editor/qt/features/cutout_view.py" />
+            <source>Export &amp;Cutout…</source>
+            <translation>导出抠图(&amp;C)…</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/cutout_view.py" />
+            <source>Export Cutout</source>
+            <translation>导出抠图</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/cutout_view.py" />
+            <source>Export on &amp;White…</source>
+            <translation>导出白底图(&amp;W)…</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/cutout_view.py" />
+            <source>Export on White</source>
+            <translation>导出白底图</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/cutout_view.py" />
+            <source>Exported {name}</source>
+            <translation>已导出 {name}</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/cutout_view.py" />
+            <source>JPEG (*.jpg);;PNG (*.png)</source>
+            <translation>JPEG (*.jpg);;PNG (*.png)</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/cutout_view.py" />
+            <source>PNG (*.png)</source>
+            <translation>PNG (*.png)</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/cutout_view.py" />
+            <source>Save the product alone as a PNG with transparency</source>
+            <translation>把商品单独保存为带透明背景的 PNG</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/cutout_view.py" />
+            <source>Save the product on pure white, as a marketplace main image wants it</source>
+            <translation>把商品放在纯白背景上保存，符合电商平台主图要求</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/cutout_view.py" />
+            <source>Showing the cutout on transparency: the photo and the mask are hidden (their eye icons show them). File → Export Cutout… saves it with transparency.</source>
+            <translation>正在透明背景上显示抠图：照片和蒙版已隐藏（点击它们的眼睛图标可显示）。文件 → 导出抠图… 可保存带透明背景的图片。</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/cutout_view.py" />
+            <source>There is no cutout yet: run Cut out product (or the Cutout tool, K) first.</source>
+            <translation>还没有抠图：请先运行“商品抠图”（或使用抠图工具，K）。</translation>
+        </message>
+    </context>
+    <context>
         <name>DatasetView</name>
         <message>
             <location filename="../../editor/qt/training/folder_view.py" />
@@ -1303,6 +1371,7 @@
             <translation>导出标注(&amp;E)…</translation>
         </message>
         <message>
+            <location filename="../../editor/qt/features/cutout_view.py" />
             <location filename="../../editor/qt/features/recipes.py" />
             <location filename="../../editor/qt/main_window.py" />
             <source>&amp;File</source>
@@ -1973,6 +2042,11 @@
             <location filename="../../editor/qt/features/models.py" />
             <source>learned model</source>
             <translation>学习模型</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/models.py" />
+            <source>not trained yet</source>
+            <translation>尚未训练</translation>
         </message>
         <message>
             <location filename="../../editor/qt/features/models.py" />

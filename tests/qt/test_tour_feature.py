@@ -97,5 +97,6 @@ def test_the_models_dock_shows_the_card_of_the_chosen_plugin(window):
     assert "UNet-EffLite0" in text and "Apache-2.0" in text and "sha256" in text
     rows = [feature.list.item(i).text() for i in range(feature.list.count())]
     assert any("learned model" in r for r in rows)
+    assert any(r.startswith("Custom photo rule") and "not trained yet" in r for r in rows)
     window.plugin_panel.select_plugin("compliance")
     assert "classical" in feature.card.toPlainText()

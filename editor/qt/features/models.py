@@ -78,6 +78,9 @@ class ModelsFeature(Feature):
         splitter.setStretchFactor(1, 3)
         self.dock = window.add_dock("models", tr("Models"), splitter,
                                     Qt.DockWidgetArea.LeftDockWidgetArea)
+        # a tab beside Jobs, so the left column keeps its height (a saved layout wins)
+        window.tabifyDockWidget(window.docks["jobs"], self.dock)
+        window.docks["jobs"].raise_()
         self.panel = window.plugin_panel
         self.list.currentItemChanged.connect(lambda item, _old: self._show(item))
         self.panel.plugin_combo.currentIndexChanged.connect(self._follow_panel)
@@ -89,8 +92,10 @@ class ModelsFeature(Feature):
         store = ModelStore()
         for plugin in self.panel.registry.available:
             path = model_for(plugin.id, store=store)
-            item = QListWidgetItem(
-                f"{plugin.name}  —  " + (tr("learned model") if path else tr("classical")))
+            trainable = plugin.manifest is not None and plugin.manifest.has("trainable")
+            state = (tr("learned model") if path else
+                     tr("not trained yet") if trainable else tr("classical"))
+            item = QListWidgetItem(f"{plugin.name}  —  {state}")
             item.setData(Qt.ItemDataRole.UserRole, plugin.id)
             self.list.addItem(item)
         self._follow_panel()
