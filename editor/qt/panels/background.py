@@ -27,10 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-#: swatches: marketplace white, then calm e-commerce colours (value, tooltip)
-SWATCHES = (("#ffffff", "White"), ("#f2f2f2", "Light grey"), ("#f3e9dc", "Warm beige"),
-            ("#dbe7f3", "Soft blue"), ("#dfe9dc", "Sage"), ("#f6e1e1", "Blush"),
-            ("#2b2b2b", "Charcoal"))
+#: swatches: marketplace white, then calm e-commerce colours
+SWATCHES = ("#ffffff", "#f2f2f2", "#f3e9dc", "#dbe7f3", "#dfe9dc", "#f6e1e1", "#2b2b2b")
 #: the backdrops whose colour the swatches and the first colour button set
 COLOURED = ("colour", "gradient", "sweep")
 PREVIEW_SIDE = 240
@@ -95,11 +93,13 @@ class BackgroundPanel(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(2)
         self.swatches: list[QToolButton] = []
-        for value, tip in SWATCHES:
+        names = (self.tr("White"), self.tr("Light grey"), self.tr("Warm beige"),
+                 self.tr("Soft blue"), self.tr("Sage"), self.tr("Blush"), self.tr("Charcoal"))
+        for value, tip in zip(SWATCHES, names, strict=True):
             button = QToolButton()
             button.setFixedSize(22, 22)
             button.setStyleSheet(f"background-color: {value}; border: 1px solid #888;")
-            button.setToolTip(self.tr(tip))
+            button.setToolTip(tip)
             button.clicked.connect(lambda _=False, v=value: self.pick_swatch(v))
             row.addWidget(button)
             self.swatches.append(button)
