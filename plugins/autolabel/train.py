@@ -30,6 +30,7 @@ from plugins.autolabel.model import (
     features,
     letterbox,
     locations,
+    merge_mirrored,
 )
 
 if TYPE_CHECKING:
@@ -134,8 +135,10 @@ class DetectorTask(TrainingTask):
             part = samples[start:start + batch]
             cached = self._cached(part)
             feats = [torch.stack([c.maps[i] for c in cached]).to(device) for i in range(3)]
-            with torch.no_grad():
-                out = model(feats)
+            flipped = [torch.stack([c.mirrored[i] for c in cached]).to(device)
+                       for i in range(3)]
+            with torch.no_grad():  # with the test-time flip, as Detector.detect does
+                out = merge_mirrored(model(feats), model(flipped), self.size, self.size)
             for k, (sample, item) in enumerate(zip(part, cached, strict=True)):
                 one = {key: value[k:k + 1] for key, value in out.items()}
                 size = sample.size or (self.size, self.size)
