@@ -144,9 +144,16 @@ def fill_behind(rgb: np.ndarray, alpha: np.ndarray, sigma: float) -> np.ndarray:
     num = cv2.GaussianBlur(num0, (0, 0), s)
     den = cv2.GaussianBlur(weight, (0, 0), s)
     # deep inside a large product the blur reaches no backdrop: fill from further away
+    # (a wide blur, done on a copy shrunk further so it costs no more than a narrow one)
     far = max(s * 4, max(sw, sh) / 8)
-    num_far = cv2.GaussianBlur(num0, (0, 0), far)
-    den_far = cv2.GaussianBlur(weight, (0, 0), far)
+    step = max(1.0, far / 4)
+    tiny = (max(1, round(sw / step)), max(1, round(sh / step)))
+    num_far = cv2.resize(cv2.GaussianBlur(cv2.resize(num0, tiny, interpolation=cv2.INTER_AREA),
+                                          (0, 0), far / step), (sw, sh),
+                         interpolation=cv2.INTER_LINEAR)
+    den_far = cv2.resize(cv2.GaussianBlur(cv2.resize(weight, tiny, interpolation=cv2.INTER_AREA),
+                                          (0, 0), far / step), (sw, sh),
+                         interpolation=cv2.INTER_LINEAR)
     mix = np.clip(den / 0.05, 0, 1)[..., None]
     near = num / np.maximum(den, 1e-6)[..., None]
     wide = num_far / np.maximum(den_far, 1e-6)[..., None]
