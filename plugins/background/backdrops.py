@@ -42,8 +42,9 @@ def _up(values: np.ndarray, h: int, w: int) -> np.ndarray:
     """Float RGB 0..255 at the reduced size -> uint8 at (h, w), with a faint fixed dither
     so an 8-bit gradient shows no bands."""
     full = cv2.resize(values.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
-    dither = _DITHER[np.arange(h)[:, None] % 8, np.arange(w)[None, :] % 8]
-    return np.clip(full + dither[..., None], 0, 255).astype(np.uint8)
+    dither = np.tile(_DITHER, (h // 8 + 1, w // 8 + 1))[:h, :w, None]
+    full += dither
+    return np.clip(full, 0, 255, out=full).astype(np.uint8)
 
 
 # an 8x8 Bayer matrix centred on 0, spanning one grey level
