@@ -71,7 +71,10 @@ class _Message(QFrame):
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.label.setMaximumHeight(self.label.fontMetrics().lineSpacing() * MAX_LINES + 2)
+        # whole lines only: top-aligned, exactly MAX_LINES high (the rest is cut, not shown
+        # as a sliver; the tooltip and Details… have it all)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.label.setMaximumHeight(self.label.fontMetrics().lineSpacing() * MAX_LINES)
         self.label.setToolTip(text)
         layout.addWidget(self.label, 1)
         if details or len(text) > 160:
