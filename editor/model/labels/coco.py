@@ -96,18 +96,20 @@ def load(path: Path, problems: list[Problem]) -> dict | None:
 
 
 def read_file(path: Path, image: Path, size: tuple[int, int],
-              problems: list[Problem]) -> tuple[list[Box], list[str]]:
-    """The boxes a COCO file gives ``image`` (matched by file name, or the file's only
-    image) and the file's class names."""
+              problems: list[Problem], *, exact: bool = False) -> tuple[list[Box], list[str]]:
+    """The boxes a COCO file gives ``image`` (matched by file name, or, unless ``exact``,
+    the file's only image) and the file's class names. An annotation folder's file reads
+    ``exact``: its only entry belongs to one photo, not to every other."""
     data = load(path, problems)
     if data is None:
         return [], []
     names = _names(data, path, problems)
     entries = [e for e in data["images"] if isinstance(e, dict)]
     entry = next((e for e in entries if Path(str(e.get("file_name", ""))).name == image.name),
-                 entries[0] if len(entries) == 1 else None)
+                 entries[0] if len(entries) == 1 and not exact else None)
     if entry is None:
-        problems.append(Problem(path, f"has no image entry for {image.name}"))
+        if not exact:
+            problems.append(Problem(path, f"has no image entry for {image.name}"))
         return [], list(names.values())
     anns = _by_image(data).get(entry.get("id"), []) if _is_id(entry.get("id")) else []
     boxes = split_bad(path, [(f"annotation {_shown(a.get('id'))}", _box(a, names, size))
@@ -230,9 +232,11 @@ def write_folder(labels: Labels, out: Path) -> list[Problem]:
     return []
 
 
-def update_image(path: Path, item: ImageLabels, classes: list[str]) -> None:
+def update_image(path: Path, item: ImageLabels, classes: list[str], *,
+                 create: bool = True) -> None:
     """Replace the boxes of one image in the COCO file ``path`` (created when missing),
-    leaving every other entry as it was. Raises ``ValueError`` for a file that is not COCO."""
+    leaving every other entry as it was; with ``create`` false an image the file does not
+    list yet is left out. Raises ``ValueError`` for a file that is not COCO."""
     data: dict[str, Any] = {"images": [], "annotations": [], "categories": []}
     if path.is_file():
         problems: list[Problem] = []
@@ -250,6 +254,8 @@ def update_image(path: Path, item: ImageLabels, classes: list[str]) -> None:
                  next((e for e in entries
                        if Path(str(e.get("file_name", ""))).name == item.image.name), None))
     if entry is None:
+        if not create:
+            return
         entry = {"id": _next_id(entries), "file_name": name}
         data["images"].append(entry)
     entry.update(width=item.size[0], height=item.size[1])

@@ -145,7 +145,10 @@ def read_image(image: Path, size: tuple[int, int], root: Path,
     waiting = pending.read(pending.sidecar_path(path, image), size, problems)
     if not path.is_file():
         return waiting, class_list(classes, waiting), problems
-    boxes, found = read_file(path, image, size, problems, classes)
+    if fmt == "coco":  # the folder's one file: only this photo's own entry counts
+        boxes, found = coco.read_file(path, image, size, problems, exact=True)
+    else:
+        boxes, found = read_file(path, image, size, problems, classes)
     # a score column in a label file (written by an older Lightbox) still marks a pre-label:
     # it moves to the sidecar on the next save
     boxes = boxes + waiting
@@ -181,8 +184,8 @@ def write_image(image: Path, size: tuple[int, int], boxes: list[Box], classes: l
         if merged != known or not names.is_file():
             yolo.write_classes(names, merged)
         yolo.write_file(path, accepted, size, merged)
-    elif fmt == "coco":
-        coco.update_image(path, item, classes)
+    elif fmt == "coco":  # one file for all photos: a photo with only pre-labels gets no entry
+        coco.update_image(path, item, classes, create=bool(accepted) or not waiting)
     elif fmt == "voc":
         voc.write_file(path, item)
     else:

@@ -110,3 +110,18 @@ def test_overlapping_duplicate_pre_labels_are_suppressed():
              Box(20, 20, 50, 50, "tea", 0.7),  # a part of the first
              Box(40, 10, 100, 60, "tea", 0.6)]  # a neighbour overlapping a little
     assert suppress_duplicates(boxes) == [boxes[0], boxes[3]]
+
+
+def test_a_coco_folder_gets_no_entry_for_a_photo_with_only_pre_labels(tmp_path):
+    import json
+
+    a, b = _photos(tmp_path / "data" / "images")
+    root = tmp_path / "data"
+    (root / "annotations.json").write_text(json.dumps(
+        {"images": [], "annotations": [], "categories": []}))
+    save(a, SIZE, [Box(1, 1, 50, 50, "tea", 0.6)], root)
+    save(b, SIZE, [Box(1, 1, 50, 50, "tea")], root)
+    data = json.loads((root / "annotations.json").read_text())
+    assert [e["file_name"] for e in data["images"]] == ["images/b.jpg"]
+    boxes, _, _ = convert.read_image(a, SIZE, root, "coco")
+    assert [(b.label, b.score) for b in boxes] == [("tea", 0.6)]
