@@ -18,6 +18,7 @@ from editor.samples import render_sample
 from editor.tasks.registry import Registry
 
 WAIT_MS = 60000
+PREVIEW_WAIT_MS = 400  # longer than the preview's debounce
 
 
 @pytest.fixture(scope="module")
@@ -156,3 +157,14 @@ def test_the_panel_shows_the_controls_of_the_chosen_backdrop_and_shadow(qtbot):
     assert panel.light_angle.isVisible() and panel.distance.isVisible()
     panel.harmonise.setChecked(False)
     assert panel.params()["harmonise"] == "off"
+
+
+def test_no_preview_is_computed_while_the_dock_is_hidden(qtbot, window, shot):
+    feature = _feature(window)
+    feature.dock.hide()
+    window.load_document(document(shot), [])
+    qtbot.wait(PREVIEW_WAIT_MS)
+    assert not feature.busy and feature.preview_image is None
+    feature.dock.show()
+    feature.dock.raise_()
+    qtbot.waitUntil(lambda: feature.preview_image is not None, timeout=WAIT_MS)

@@ -280,3 +280,14 @@ def test_style_scope_background_restyles_the_backdrop_only(plugin, sample, learn
     assert (final[inside][:, :3] == 255 - sample.image[inside][:, :3]).all()
     assert (layer(everything, "product").data[inside][:, :3]
             == 255 - sample.image[inside][:, :3]).all()
+
+
+def test_a_transparent_cutout_goes_on_white_as_an_opaque_picture(plugin, sample):
+    cutout = sample.image.copy()
+    cutout[..., 3] = sample.mask  # a cutout saved by another tool: no mask needed
+    result = run(plugin, cutout, background="white", layers="flat")
+    final = result.layers[0].data
+    assert (final[..., 3] == 255).all()
+    assert tuple(final[0, 0, :3]) == (255, 255, 255)
+    inside = sample.mask == 255
+    assert np.abs(final[inside][:, :3].astype(int) - sample.image[inside][:, :3]).mean() < 3
