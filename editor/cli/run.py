@@ -28,7 +28,7 @@ from editor.cli.common import (
     prepare_outdir,
     refuse_outdir_inside_inputs,
 )
-from editor.model.atomic import OutputError
+from editor.model.atomic import OutputError, atomic_write
 from editor.model.imageio import ImageFileError, load_image, load_mask
 from editor.tasks.api import Request
 from editor.tasks.device import DEVICES
@@ -86,17 +86,19 @@ def cmd_run(
     written_by: set[Path] | None = None if overwrite else set()
     progress = _Progress(err, len(files))
     claimed: dict[Path, Path] = {}
+    tables: dict[str, list[dict]] = {}
     done = 0
     for index, path in enumerate(files, 1):
         progress.start(index, path)
         ok = _run_one(plugin, path, params, device, outdir, claimed, inputs, progress, err,
-                      masks, written_by)
+                      masks, tables, written_by)
         progress.end()
         if ok:
             done += 1
             print(f"{path}: ok", file=out)
         else:
             failures += 1
+    failures += write_tables(tables, outdir, inputs, err)
     print(f"{done} succeeded, {failures} failed" + (f", {skipped} skipped (outputs there)"
                                                     if skipped else ""), file=out)
     return 0 if failures == 0 and done + skipped > 0 else 1
@@ -149,7 +151,7 @@ def _plugin(registry: Registry, plugin_id: str) -> PluginInfo:
 def _run_one(
     plugin: PluginInfo, path: Path, params: dict, device: str, outdir: Path,
     claimed: dict[Path, Path], inputs: set[Path], progress: _Progress, err: TextIO,
-    masks: MaskSource | None = None,
+    masks: MaskSource | None = None, tables: dict[str, list[dict]] | None = None,
     written_by: set[Path] | None = None,
 ) -> bool:
     try:
@@ -168,6 +170,7 @@ def _run_one(
         return False
     assert job.result is not None
     job.result.report.setdefault("image_size", list(loaded.size))
+    table = _table_row(job.result.report)
     targets = planned_paths(job.result, outdir, path.stem)
     clash = next((t for t in targets if t in claimed), None)
     if clash is not None:
@@ -187,13 +190,67 @@ def _run_one(
         print(f"{path}: cannot write the output ({exc})", file=err)
         return False
     claimed.update(dict.fromkeys(written, path))
+    for note in job.result.report.get("class_notes", []):  # class ids mapped by name
+        print(f"warning: {note}", file=err)
     if written_by is not None:
         written_by.update(written)
+    if table is not None and tables is not None:
+        tables.setdefault(table[0], []).append({"path": str(path), **table[1]})
     if progress.first_device_note:
         why = f" ({job.device_reason})" if job.device_reason else ""
         print(f"device: {job.device}{why}", file=err)
+        print(f"model: {_model_note(job.result.report)}", file=err)
         progress.first_device_note = False
     return True
+
+
+def _model_note(report: dict) -> str:
+    """Which model the run used, in words: the file (bundled default named as such), or
+    the method when no model was involved."""
+    from editor.training.store import BUNDLED
+
+    model = report.get("model")
+    if model:
+        path = Path(str(model))
+        return f"{path} (bundled default)" if path.is_relative_to(BUNDLED) else str(path)
+    method = report.get("method")
+    return f"none ({method} method)" if method else "none"
+
+
+def _table_row(report: dict) -> tuple[str, dict] | None:
+    """A report's ``"csv": {"file": "name.csv", "row": {...}}`` (taken out of the report):
+    one row of a table the whole run writes to ``OUTDIR/name.csv``."""
+    entry = report.pop("csv", None)
+    if not isinstance(entry, dict) or not isinstance(entry.get("row"), dict):
+        return None
+    name = Path(str(entry.get("file") or "table.csv")).name
+    return (name if name.endswith(".csv") else f"{name}.csv"), entry["row"]
+
+
+def write_tables(tables: dict[str, list[dict]], outdir: Path, protect: set[Path],
+                 err: TextIO) -> int:
+    """Write each per-run CSV table (``path`` first, then the rows' columns); the number of
+    tables that could not be written."""
+    import csv
+    import io
+
+    failed = 0
+    for name, rows in tables.items():
+        columns = list(dict.fromkeys(k for row in rows for k in row))
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        target = outdir / name
+        try:
+            if target.resolve() in protect:
+                raise OutputError(target, "the table would overwrite an input")
+            with atomic_write(target, "w") as fh:
+                fh.write(buffer.getvalue())
+        except (OutputError, OSError) as exc:
+            print(f"cannot write {target}: {exc}", file=err)
+            failed += 1
+    return failed
 
 
 class _Progress:

@@ -1,0 +1,108 @@
+"""The classifier: a small head on the shared frozen features (:mod:`editor.training.features`).
+
+Classes are the class folders' paths (``Fruit/Apple/Granny-Smith``): the leaf is the label
+and its parent folder the coarser group (``Apple``). The coarse prediction adds up the
+probabilities of every class in a group, so it can be right when the fine one is not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from editor.training.features import BACKBONE_ID, FEATURE_DIM
+from editor.training.store import ModelError, load_model
+
+if TYPE_CHECKING:
+    import torch
+
+PLUGIN_ID = "classify"
+ARCHITECTURE = "MLP head on frozen EffLite0 pooled features"
+
+
+def build_head(classes: int, hidden: int = 512, dropout: float = 0.3,
+               dim: int = FEATURE_DIM) -> torch.nn.Module:
+    """Batch-normalised features -> (hidden ReLU layer ->) class logits; ``hidden=0`` is a
+    linear head. The input BatchNorm learns the feature scaling, so no statistics have to be
+    computed over the whole folder before training starts."""
+    from torch import nn
+
+    layers: list[nn.Module] = [nn.BatchNorm1d(dim), nn.Dropout(dropout)]
+    if hidden > 0:
+        layers += [nn.Linear(dim, hidden), nn.ReLU(inplace=True), nn.Dropout(dropout)]
+        dim = hidden
+    layers.append(nn.Linear(dim, classes))
+    return nn.Sequential(*layers)
+
+
+def leaf(name: str) -> str:
+    """``Fruit/Apple/Granny-Smith`` -> ``Granny-Smith``."""
+    return name.rsplit("/", 1)[-1]
+
+
+def parent(name: str) -> str:
+    """The coarser group of a class: its parent folder's name (``Apple``), or the class
+    itself when the class folders are not nested."""
+    parts = name.split("/")
+    return parts[-2] if len(parts) > 1 else parts[-1]
+
+
+def coarse_scores(probs: np.ndarray, groups: list[str]) -> tuple[list[str], np.ndarray]:
+    """(group names, (N, G) summed probabilities) for per-class ``groups``."""
+    names = sorted(set(groups))
+    index = {g: i for i, g in enumerate(names)}
+    member = np.zeros((len(groups), len(names)), np.float32)
+    for c, g in enumerate(groups):
+        member[c, index[g]] = 1.0
+    return names, probs @ member
+
+
+@dataclass
+class Classifier:
+    """A loaded classifier: ``predict`` maps (N, D) features to (N, classes) probabilities."""
+
+    head: Any
+    classes: list[str]
+    path: Path | None = None
+
+    def predict(self, features: np.ndarray) -> np.ndarray:
+        import torch
+
+        with torch.inference_mode():
+            logits = self.head(torch.from_numpy(np.asarray(features, np.float32)))
+            return torch.softmax(logits, dim=1).numpy()
+
+    def describe(self, probs: np.ndarray, top: int = 5) -> dict[str, Any]:
+        """The report of one photo: label, its class path, score, coarse group, top-k."""
+        order = np.argsort(-probs)[:top]
+        best = int(order[0])
+        names, grouped = coarse_scores(probs[None], [parent(c) for c in self.classes])
+        g = int(np.argmax(grouped[0]))
+        return {
+            "label": leaf(self.classes[best]),
+            "class": self.classes[best],
+            "score": round(float(probs[best]), 4),
+            "coarse": names[g],
+            "coarse_score": round(float(grouped[0, g]), 4),
+            "top5": [{"label": leaf(self.classes[int(i)]), "class": self.classes[int(i)],
+                      "score": round(float(probs[int(i)]), 4)} for i in order],
+        }
+
+
+def load_classifier(path: Path | str) -> Classifier:
+    """A trained classifier from its model file (ModelError if unusable)."""
+    state, card = load_model(path, PLUGIN_ID)
+    config = card.config
+    classes = list(config.get("classes") or [])
+    if config.get("backbone") != BACKBONE_ID or len(classes) < 2:
+        raise ModelError(path, "this classifier was made for other features; train it again")
+    head = build_head(len(classes), int(config.get("hidden", 512)),
+                      float(config.get("dropout", 0.3)))
+    try:
+        head.load_state_dict(state)
+    except RuntimeError as exc:
+        raise ModelError(path, f"the weights do not fit the head ({exc})") from None
+    return Classifier(head.eval(), classes, Path(path))

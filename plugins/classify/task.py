@@ -1,0 +1,53 @@
+"""Tag a photo with its product class: the ``classify`` plugin's ``run``.
+
+The report gives the label (the class folder's name), its class path, the score, the
+coarser group (the parent folder), the top five, and ``review``: true when the score is
+below the review threshold, so a person looks at it before the tag is trusted. A ``csv``
+entry gives ``lightbox run`` the row of the run's ``predictions.csv``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from editor.model.imageio import flatten
+from editor.tasks.api import Context, PluginError, Request, Result
+from editor.training import features
+from editor.training.backbones import WeightsUnavailable
+from editor.training.store import ModelError, model_for, sha256_of
+from plugins.classify.model import PLUGIN_ID, Classifier, load_classifier
+
+CSV_FILE = "predictions.csv"
+
+
+
+
+@lru_cache(maxsize=4)
+def _classifier(path: str, sha: str) -> Classifier:  # sha: a replaced file is loaded again
+    return load_classifier(path)
+
+
+def run(request: Request, ctx: Context) -> Result:
+    params = request.params
+    review = float(params.get("review", 0.5))
+    path = model_for(PLUGIN_ID, params.get("model"))
+    if path is None:
+        raise PluginError("no classifier: train one on class folders (Tools → Train…, or "
+                          "`lightbox train classify DIR -o MODEL.pt`)")
+    ctx.progress(0.1, "Loading the classifier")
+    try:
+        classifier = _classifier(str(path), sha256_of(Path(path)) if Path(path).is_file() else "")
+        embed = features.shared_embedder(ctx.device if ctx.device in ("cpu", "cuda") else "cpu")
+    except (ModelError, WeightsUnavailable, OSError) as exc:
+        raise PluginError(str(exc)) from None
+    ctx.progress(0.4, "Classifying")
+    vector = embed([flatten(request.image, (255, 255, 255))])
+    report = classifier.describe(classifier.predict(vector)[0])
+    report.update(review=report["score"] < review, review_below=review, model=str(path))
+    top5 = ";".join(f"{t['label']}:{t['score']:.3f}" for t in report["top5"])
+    report["csv"] = {"file": CSV_FILE, "row": {"label": report["label"],
+                                               "score": report["score"],
+                                               "coarse": report["coarse"], "top5": top5}}
+    ctx.progress(1.0, "Done")
+    return Result(report=report)
