@@ -216,3 +216,29 @@ def _value(value: Any) -> str:
     if isinstance(value, Sequence) and not isinstance(value, str):
         return "[" + ", ".join(_value(v) for v in value) + "]"
     return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def recipe_from_layers(layers: Sequence[Any], registry: Registry, name: str) -> Recipe:
+    """The recipe that replays the AI layers of a document (bottom to top).
+
+    Each AI layer records the run that made it (``layer.source``: plugin, version,
+    params); the layers one run added (a cutout's mask and cutout) share one record and
+    become one step (so do two identical runs in a row). Layers painted by hand are not
+    steps. RecipeError when there is no AI layer, or when a recorded plugin or param is
+    no longer installed."""
+    runs: list[dict[str, Any]] = []
+    for layer in layers:
+        source = getattr(layer, "source", None) or {}
+        if not source.get("plugin"):
+            continue
+        raw = {"plugin": str(source["plugin"]),
+               "params": {k: v for k, v in dict(source.get("params") or {}).items()
+                          if v is not None}}
+        if source.get("version"):
+            raw["version"] = str(source["version"])
+        if runs and runs[-1] == raw:
+            continue  # another layer of the same run
+        runs.append(raw)
+    if not runs:
+        raise RecipeError("the document has no AI layers to record (run a plugin first)")
+    return parse_recipe({"name": name, "steps": runs}, registry, source=name)
