@@ -17,7 +17,15 @@ import cv2
 import numpy as np
 
 from editor.model.imageio import flatten
-from editor.tasks.api import Context, OutputLayer, PluginError, Request, Result
+from editor.tasks.api import (
+    Context,
+    OutputLayer,
+    PluginError,
+    Prompt,
+    QuietContext,
+    Request,
+    Result,
+)
 from plugins.segment.classical import (
     WORK_SIDE,
     Seeds,
@@ -34,6 +42,11 @@ from plugins.segment.shadow import find_shadow, shadow_layer
 MIN_SIDE = 8
 #: input alpha below this is "already transparent": backdrop for sure
 TRANSPARENT = 8
+#: photos up to this many pixels (6000x4000) are cut out at full resolution, within the
+#: design's ~2 GB; a larger one is cut out at WORK_PIXELS and its mask scaled up, because
+#: at full resolution a 12000x9000 photo needed 19 GB
+FULL_RES_PIXELS = 24_000_000
+WORK_PIXELS = 12_000_000
 NO_PRODUCT = "no product found"
 
 
@@ -43,6 +56,8 @@ def run(request: Request, ctx: Context) -> Result:
     if min(h, w) < MIN_SIDE:
         raise PluginError(f"the image is {w}x{h} pixels; a cutout needs at least "
                           f"{MIN_SIDE}x{MIN_SIDE}")
+    if h * w > FULL_RES_PIXELS:
+        return _run_reduced(request, ctx)
     params = request.params
     ctx.progress(0.02, "Preparing")
     transparent = image[..., 3] < TRANSPARENT
@@ -136,6 +151,71 @@ def run(request: Request, ctx: Context) -> Result:
     return Result(layers=layers, report=report)
 
 
+def _run_reduced(request: Request, ctx: Context) -> Result:
+    """The cutout of a photo above FULL_RES_PIXELS: found and refined on a copy of
+    WORK_PIXELS, the soft mask scaled up to the photo; the cutout keeps the photo's own
+    pixels, with the edge colours cleaned on the copy."""
+    image = request.image
+    h, w = image.shape[:2]
+    scale = (WORK_PIXELS / (h * w)) ** 0.5
+    sw, sh = max(MIN_SIDE, round(w * scale)), max(MIN_SIDE, round(h * scale))
+    fx, fy = sw / w, sh / h
+    small = cv2.resize(image, (sw, sh), interpolation=cv2.INTER_AREA)
+    mask = None if request.mask is None else cv2.resize(request.mask, (sw, sh),
+                                                        interpolation=cv2.INTER_AREA)
+    prompts = [Prompt(p.kind, tuple(c * (fx if i % 2 == 0 else fy)
+                                    for i, c in enumerate(p.coords)), p.positive)
+               for p in request.prompts]
+    reduced = run(Request(small, request.params, mask=mask, prompts=prompts), ctx)
+    del small
+    layers = []
+    for layer in reduced.layers:
+        if layer.kind == "mask":
+            layers.append(OutputLayer("mask", layer.name, _upscale(layer.data, w, h),
+                                      role=layer.role))
+        elif layer.role == "cutout":
+            layers.append(OutputLayer("raster", layer.name, _cutout_up(image, layer.data),
+                                      role=layer.role))
+        else:
+            layers.append(OutputLayer(layer.kind, layer.name, _upscale(layer.data, w, h),
+                                      role=layer.role))
+    report = dict(reduced.report)
+    report["working_size"] = [sw, sh]
+    report["note"] = (f"the {w}x{h} photo was cut out at {sw}x{sh} and the mask scaled up "
+                      f"(photos above {FULL_RES_PIXELS // 1_000_000} MP, to bound memory)")
+    return Result(layers=layers, report=report)
+
+
+def _upscale(small: np.ndarray, w: int, h: int, top: int = 0, bottom: int | None = None,
+             ) -> np.ndarray:
+    """Rows ``top..bottom`` of ``small`` scaled (bilinear, as cv2.resize) to ``w`` x ``h``;
+    a band at a time, the whole picture is never scaled up in one piece."""
+    bottom = h if bottom is None else bottom
+    if bottom - top > 256:  # in bands: the float maps stay small
+        return np.concatenate([_upscale(small, w, h, y, min(bottom, y + 256))
+                               for y in range(top, bottom, 256)])
+    sh, sw = small.shape[:2]
+    xs = (np.arange(w, dtype=np.float32) + 0.5) * (sw / w) - 0.5
+    ys = (np.arange(top, bottom, dtype=np.float32) + 0.5) * (sh / h) - 0.5
+    map_x = np.ascontiguousarray(np.broadcast_to(xs, (bottom - top, w)))
+    map_y = np.ascontiguousarray(np.broadcast_to(ys[:, None], (bottom - top, w)))
+    return cv2.remap(small, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def _cutout_up(image: np.ndarray, small: np.ndarray, rows: int = 256) -> np.ndarray:
+    """The photo with the reduced cutout's alpha, scaled up; where the edge is soft, the
+    cleaned edge colours of the reduced cutout. Band by band: no full-size temporaries."""
+    h, w = image.shape[:2]
+    out = image.copy()
+    for top in range(0, h, rows):
+        bottom = min(h, top + rows)
+        part, big = _upscale(small, w, h, top, bottom), out[top:bottom]
+        soft = (part[..., 3] > 0) & (part[..., 3] < 255)
+        big[..., :3][soft] = part[..., :3][soft]
+        np.minimum(part[..., 3], image[top:bottom, :, 3], out=big[..., 3])
+    return out
+
+
 def _layers(image: np.ndarray, rgb: np.ndarray, alpha: np.ndarray, params: dict,
             found: bool) -> list[OutputLayer]:
     output = params.get("output", "both")
@@ -222,3 +302,11 @@ def _segmenter(params: dict, ctx: Context):
             raise PluginError(f"cannot use the cutout model: {exc}") from None
         ctx.log.warning("segment: %s; using the classical path", exc)
         return None, f"the cutout model could not be used ({exc}); used the classical path"
+
+
+def warm_up(device: str = "cpu") -> None:
+    """Load the model a first run would use (the editor calls this on a background thread
+    while its window opens, so the first cutout does not wait for it)."""
+    ctx = QuietContext()
+    ctx.device = device
+    _segmenter({}, ctx)
