@@ -36,6 +36,7 @@ from editor.qt.panels.plugins import PluginPanel
 from editor.qt.theme import ThemeManager
 from editor.qt.training.dialog import TrainDialog
 from editor.qt.training.result_view import metric_text
+from editor.qt.warmup import warm_up
 from editor.tasks.jobs import JobState
 from editor.tasks.registry import Registry
 from editor.training.store import ModelCard, ModelStore
@@ -89,6 +90,8 @@ class MainWindow(DocumentFiles, QMainWindow):
         self.resize(1280, 800)
         self._restore_layout()
         self.load_document(None, [])
+        # torch and the plugin shown load while the window opens, not under the first Run
+        warm_up([p for p in (self.plugin_panel.plugin,) if p is not None])
 
     # -- composition --------------------------------------------------------------------
     def menu(self, title: str) -> QMenu:

@@ -211,7 +211,10 @@ def _replace(target: Layer, layer: Layer) -> Command | None:
 
 
 def report_summary(report: dict[str, Any], limit: int = 6) -> str:
-    """A one-line reading of a plugin's report for a notification: its plain values."""
+    """A one-line reading of a plugin's report for a notification: its ``message`` when it
+    has one (a sentence for people), else its plain values."""
+    if isinstance(report.get("message"), str) and report["message"]:
+        return report["message"]
     parts = []
     for key, value in report.items():
         if isinstance(value, float):

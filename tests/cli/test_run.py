@@ -188,3 +188,17 @@ def test_an_output_folder_inside_an_input_folder_is_refused_before_any_work(tmp_
     with pytest.raises(UsageError, match="inside the input folder"):
         refuse_outdir_inside_inputs(photos, [photos])
     refuse_outdir_inside_inputs(tmp_path / "out", [photos, photos / "a.jpg"])
+
+
+def test_run_says_which_model_it_used_beside_the_device(tmp_path, capsys):
+    from editor.paths import RESOURCES
+
+    sample = RESOURCES / "samples" / "bottle.png"
+    assert run_cli("run", "segment", sample, "-o", tmp_path / "a", "-p", "output=mask",
+                   "--device", "cpu") == 0
+    err = capsys.readouterr().err
+    assert "device: cpu" in err
+    assert "segment/default.pt (bundled default)" in err
+    assert run_cli("run", "denoise", sample, "-o", tmp_path / "b", "-p", "method=nlmeans",
+                   "-p", "sigma=10", "--device", "cpu") == 0
+    assert "model: none (nlmeans method)" in capsys.readouterr().err

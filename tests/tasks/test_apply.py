@@ -151,3 +151,11 @@ def test_a_target_layer_is_written_over_as_one_step(doc):
     assert np.array_equal(layer.mask, old)
     assert result_command(doc, Result([OutputLayer("mask", "m", old, role="mask")]), place, {},
                           targets={"mask": layer}) is None, "nothing changes: no step"
+
+
+def test_a_report_with_a_message_is_summed_up_by_its_message():
+    from editor.tasks.apply import report_summary
+
+    assert report_summary({"message": "no noticeable noise (measured 0.2)", "sigma": 0.2}) == \
+        "no noticeable noise (measured 0.2)"
+    assert report_summary({"sigma": 0.25, "mode": "noise"}) == "sigma 0.25, mode noise"
