@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import torch
 
 PLUGIN_ID = "classify"
-ARCHITECTURE = "MLP head on frozen EffLite0 pooled features"
+ARCHITECTURE = "linear/MLP head on frozen EffLite0 pooled features"
 
 
 def build_head(classes: int, hidden: int = 512, dropout: float = 0.3,
@@ -99,8 +99,8 @@ def load_classifier(path: Path | str) -> Classifier:
     classes = list(config.get("classes") or [])
     if config.get("backbone") != BACKBONE_ID or len(classes) < 2:
         raise ModelError(path, "this classifier was made for other features; train it again")
-    head = build_head(len(classes), int(config.get("hidden", 512)),
-                      float(config.get("dropout", 0.3)))
+    head = build_head(len(classes), int(config.get("hidden", 0)),
+                      float(config.get("dropout", 0.5)))
     try:
         head.load_state_dict(state)
     except RuntimeError as exc:

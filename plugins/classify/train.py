@@ -41,13 +41,13 @@ class ClassifyTask(TrainingTask):
 
     def config(self) -> dict[str, Any]:
         return {"classes": self.classes, "backbone": BACKBONE_ID,
-                "hidden": int(self.params.get("hidden", 512)),
-                "dropout": float(self.params.get("dropout", 0.3)),
+                "hidden": int(self.params.get("hidden", 0)),
+                "dropout": float(self.params.get("dropout", 0.5)),
                 "views": int(self.params.get("views", 3))}
 
     def build_model(self) -> torch.nn.Module:
-        return build_head(len(self.classes), int(self.params.get("hidden", 512)),
-                          float(self.params.get("dropout", 0.3)))
+        return build_head(len(self.classes), int(self.params.get("hidden", 0)),
+                          float(self.params.get("dropout", 0.5)))
 
     def _features(self, samples: Sequence[Sample], views: int) -> tuple[np.ndarray, np.ndarray]:
         return self.store.get(samples, self._index, views)
