@@ -68,7 +68,7 @@ def test_the_spec_builds_one_folder_named_lightbox_from_the_cli_entry_point():
     keywords = {k.arg: ast.unparse(k.value) for k in calls["EXE"].keywords}
     assert keywords["name"] == "'lightbox'" and keywords["console"] == "True"
     assert keywords["exclude_binaries"] == "True"  # one folder, not one file
-    assert "torchvision" in source and "lightbox_main.py" in source
+    assert "shims" in source and "lightbox_main.py" in source
     main = (PACKAGING / "lightbox_main.py").read_text(encoding="utf-8")
     assert "from editor.cli import main" in main  # the console script's entry point
 
@@ -125,3 +125,37 @@ def test_make_package_is_not_part_of_make_test():
     assert "package" in rules and "package-check" in rules
     assert "package" not in rules["test"]
     assert "qm" in rules["test"] and "qm" in rules["run"]
+
+
+def _shim_ops():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "lightbox_torchvision_shim_ops", PACKAGING / "shims" / "torchvision" / "ops.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_bundles_torchvision_ops_give_torchvisions_results():
+    torch = pytest.importorskip("torch")
+    real = pytest.importorskip("torchvision.ops")
+    shim = _shim_ops()
+    gen = torch.Generator().manual_seed(0)
+    for n in (0, 1, 40, 300):
+        xy = torch.rand(n, 2, generator=gen) * 200
+        wh = torch.rand(n, 2, generator=gen) * 60 + 1
+        boxes = torch.cat([xy, xy + wh], 1)
+        scores = torch.rand(n, generator=gen)
+        for iou in (0.3, 0.6):
+            assert torch.equal(shim.nms(boxes, scores, iou), real.nms(boxes, scores, iou))
+    logits, targets = torch.randn(64, generator=gen), (torch.rand(64, generator=gen) > 0.7)
+    for reduction in ("none", "sum", "mean"):
+        assert torch.allclose(
+            shim.sigmoid_focal_loss(logits, targets.float(), reduction=reduction),
+            real.sigmoid_focal_loss(logits, targets.float(), reduction=reduction), atol=1e-6)
+    a = torch.cat([xy[:50], xy[:50] + wh[:50]], 1)
+    b = a + torch.randn(50, 4, generator=gen) * 5
+    b[:, 2:] = torch.max(b[:, 2:], b[:, :2] + 1)
+    assert torch.allclose(shim.generalized_box_iou_loss(a, b), real.generalized_box_iou_loss(a, b),
+                          atol=1e-5)
