@@ -179,9 +179,11 @@ def _check_masks(recipe: Recipe, registry: Registry, fail: Any) -> None:
     from editor.tasks.api import PluginError
 
     last = max(s.index for s in recipe.steps if s.mask)
-    head = Recipe(recipe.name, recipe.steps[: last], source=recipe.source)
+    # the steps before the last that needs a mask (it need not run: only what it gets)
+    head = Recipe(recipe.name, recipe.steps[: last - 1], source=recipe.source)
     try:
-        Replayer(head, registry, device="cpu").replay(rehearsal_image())
+        replayed = Replayer(head, registry, device="cpu").replay(rehearsal_image())
+        Replayer._mask_for(recipe.steps[last - 1], replayed.image, replayed.mask)
     except MissingMask as exc:
         raise fail(f"{exc.step.label}: mask = \"previous\", but no earlier step produces "
                    "a mask") from None

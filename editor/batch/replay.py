@@ -60,6 +60,8 @@ class StepRecord:
 class Replayed:
     image: np.ndarray
     steps: list[StepRecord]
+    #: the mask a next step with ``mask = "previous"`` would get from the steps so far
+    mask: np.ndarray | None = None
 
     @property
     def devices(self) -> str:
@@ -135,10 +137,12 @@ class Replayer:
             image, mask = handed_on(result, image, mask)
             records.append(StepRecord(step, time.perf_counter() - started, device, image,
                                       list(result.layers) if self.keep_layers else []))
-        return Replayed(image, records)
+        return Replayed(image, records, mask)
 
     @staticmethod
     def _mask_for(step: Step, image: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+        """The mask ``step`` gets: the steps' last fitting mask, else the image's
+        transparency; :class:`MissingMask` when there is neither."""
         if mask is not None and mask.shape == image.shape[:2]:
             return mask
         alpha = image[..., 3]
