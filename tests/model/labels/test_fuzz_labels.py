@@ -5,7 +5,10 @@ file holds, reading its folder gives boxes and problems, never an exception.
 issue asks for (100,000 inputs per reader) is the same tests with more examples::
 
     LIGHTBOX_FUZZ_EXAMPLES=100000 QT_QPA_PLATFORM=offscreen \\
-        .venv/bin/python -m pytest -q tests/model/labels/test_fuzz_labels.py -p no:cacheprovider
+        .venv/bin/python -m pytest -q tests/model/labels/test_fuzz_labels.py -p no:cacheprovider \
+        --timeout=0
+
+(``--timeout=0``: the suite's 120 s limit per test would end the long run early.)
 """
 
 from __future__ import annotations
