@@ -78,7 +78,8 @@ def blob_mask(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
 class Sampler:
     """Training cases at :data:`HARMONISE_SIZE` px, from the three kinds of picture."""
 
-    def __init__(self, data: Path) -> None:
+    def __init__(self, data: Path, scene_jitter: float = 0.0) -> None:
+        self.scene_jitter = scene_jitter
         parts = hd.split(data)
         self.parts = parts
         self.sod = hd.load_sod(parts["sod_train"], data)
@@ -98,6 +99,11 @@ class Sampler:
         else:
             photo = self.backdrops[int(rng.integers(len(self.backdrops)))]
             rgb, mask = crop_resize(photo, blob_mask(*photo.shape[:2], rng), rng)
+        if rng.random() < self.scene_jitter:
+            # the whole picture recoloured first (as a camera's white balance or exposure
+            # would): the network must judge the object against its backdrop, not
+            # remember the colours of the training photos
+            rgb = np.clip(np.rint(hd.perturb(rgb / 255.0, rng) * 255), 0, 255).astype(np.uint8)
         return hd.harmonisation_case(hd.Source("", rgb, mask), rng)
 
 
@@ -150,13 +156,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--weight-decay", type=float, default=1e-4)
+    parser.add_argument("--init", type=Path, help="continue from these weights (a model file)")
+    parser.add_argument("--scene-jitter", type=float, default=0.0,
+                        help="share of cases whose whole picture is recoloured first")
     ns = parser.parse_args(argv)
     torch.set_num_threads(1)
     torch.manual_seed(ns.seed)
-    sampler = Sampler(ns.data)
+    sampler = Sampler(ns.data, ns.scene_jitter)
     val = validation_cases(ns.data, sampler.parts)
     net = build_harmoniser()
-    opt = torch.optim.AdamW(net.parameters(), lr=ns.lr, weight_decay=1e-4)
+    earlier: list[dict] = []
+    before_seconds, before_steps = 0.0, 0
+    if ns.init is not None:
+        from editor.training.store import load_model
+
+        weights, init_card = load_model(ns.init, PLUGIN_ID)
+        net.load_state_dict(weights)
+        earlier = list(init_card.params.get("history", []))
+        before_seconds, before_steps = float(init_card.seconds), int(init_card.epochs)
+        print(f"starting from {ns.init}", flush=True)
+    opt = torch.optim.AdamW(net.parameters(), lr=ns.lr, weight_decay=ns.weight_decay)
     ckpt = ns.out.with_suffix(".ckpt")
     state = {"step": 0, "seconds": 0.0, "best": None, "best_state": None, "history": []}
     if ckpt.is_file():
@@ -168,14 +188,21 @@ def main(argv: list[str] | None = None) -> int:
     budget = ns.minutes * 60
     rng = np.random.default_rng([ns.seed, state["step"]])
     start, last_eval = time.monotonic() - state["seconds"], time.monotonic()
+    first = evaluate(net, val)
+    if ns.init is not None and state["best"] is None:  # the starting weights stand unless beaten
+        state["best"] = {"step": 0, "seconds": 0, **first}
+        state["best_state"] = {k: v.detach().clone() for k, v in net.state_dict().items()}
     print(f"training on {len(sampler.sod)} SOD photos, {len(sampler.products)} products, "
-          f"{len(sampler.backdrops)} backdrops; validation: {evaluate(net, val)}", flush=True)
+          f"{len(sampler.backdrops)} backdrops; validation: {first}", flush=True)
     losses: list[float] = []
     while True:
         elapsed = time.monotonic() - start
         # a slow cosine decay over the budget, with a floor
+        # (a plain float: a numpy one in the optimiser state would make the checkpoint
+        # unloadable with weights_only)
+        decay = 0.1 + 0.45 * (1 + np.cos(np.pi * min(1, elapsed / budget)))
         for group in opt.param_groups:
-            group["lr"] = ns.lr * (0.1 + 0.9 * 0.5 * (1 + np.cos(np.pi * min(1, elapsed / budget))))
+            group["lr"] = float(ns.lr * decay)
         comp, target, mask = to_tensors([sampler.case(rng) for _ in range(BATCH)])
         loss = fmse_loss(net, comp, target, mask)
         opt.zero_grad(set_to_none=True)
@@ -213,12 +240,14 @@ def main(argv: list[str] | None = None) -> int:
               "validation": f"{len(sampler.parts['sod_val'])} SOD photos x 4 perturbations",
               "metrics_on": f"validation composites at {HARMONISE_SIZE} px, fMSE in 0..255 levels"},
         metrics={k: float(v) for k, v in best.items() if k != "step"},
-        device="cpu (1 thread)", seconds=round(state["seconds"], 1),
+        device="cpu (1 thread)", seconds=round(before_seconds + state["seconds"], 1),
         date=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        epochs=state["step"], best_epoch=best["step"],
+        epochs=before_steps + state["step"], best_epoch=before_steps + best["step"],
         config={"kind": "harmonise", "size": HARMONISE_SIZE, "width": 16},
         params={"minutes": ns.minutes, "lr": ns.lr, "batch": BATCH, "seed": ns.seed,
-                "history": state["history"]},
+                "scene_jitter": ns.scene_jitter, "weight_decay": ns.weight_decay,
+                "init": str(ns.init or ""),
+                "earlier_history": earlier, "history": state["history"]},
         licence=LICENCE)
     save_model(ns.out, state["best_state"], card)
     ckpt.unlink(missing_ok=True)
