@@ -16,8 +16,9 @@ maps, then one shared tower whose every location predicts
 
 Scores are factored: ``objectness x class probability``. The first alone is the
 class-agnostic confidence (what "is this a product?" proposals are measured by), the product
-is the confidence of the labelled box shown to the annotator. Qt-free; torch is imported on
-first use.
+is the confidence of the labelled box shown to the annotator. Detection looks at each photo
+and its mirror image and averages the two (test-time flip, :func:`merge_mirrored`). Qt-free;
+torch is imported on first use.
 """
 
 from __future__ import annotations
