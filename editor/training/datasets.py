@@ -275,8 +275,7 @@ def _detection(root: Path) -> Dataset | None:
     read: Read | None = None
     if images is not None and (labels is not None or yolo_names_file(root)):
         read, name = read_yolo(root, images, labels), "YOLO"
-    elif labels is not None or (yolo_names_file(root) and not coco_files(root)
-                                and not labelme_files(root) and not voc_files(root)[0]):
+    elif labels is not None or (yolo_names_file(root) and _labels_beside_photos(root)):
         read, name = read_yolo(root, root, labels), "YOLO"
     elif (voc := voc_files(root))[0]:
         read, name = read_voc(root, *voc), "Pascal VOC"
@@ -287,6 +286,15 @@ def _detection(root: Path) -> Dataset | None:
     if read is None:
         return None
     return Dataset(root, "detection", name, read.samples, read.classes, read.problems)
+
+
+def _labels_beside_photos(root: Path) -> bool:
+    """Whether a photo directly in ``root`` has a YOLO ``<stem>.txt`` (or pre-labels
+    waiting for review) beside it: a folder annotated in place. Class folders, whose photos
+    lie in subfolders, never do."""
+    return any(p.suffix.lower() in IMAGE_SUFFIXES and (
+        p.with_suffix(".txt").is_file() or (root / f"{p.stem}.scores.json").is_file())
+        for p in root.iterdir() if not p.name.startswith("."))
 
 
 def _classes(root: Path, required: bool) -> Dataset | None:
