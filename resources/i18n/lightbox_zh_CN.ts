@@ -274,6 +274,16 @@
         </message>
         <message>
             <location filename="../../editor/qt/panels/background.py" />
+            <source>Blush</source>
+            <translation>腮红粉</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/background.py" />
+            <source>Charcoal</source>
+            <translation>炭灰</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/background.py" />
             <source>Choose…</source>
             <translation>选择…</translation>
         </message>
@@ -359,6 +369,11 @@
         </message>
         <message>
             <location filename="../../editor/qt/panels/background.py" />
+            <source>Light grey</source>
+            <translation>浅灰</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/background.py" />
             <source>None</source>
             <translation>无</translation>
         </message>
@@ -384,6 +399,11 @@
         </message>
         <message>
             <location filename="../../editor/qt/panels/background.py" />
+            <source>Sage</source>
+            <translation>鼠尾草绿</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/background.py" />
             <source>Second colour</source>
             <translation>第二颜色</translation>
         </message>
@@ -391,6 +411,11 @@
             <location filename="../../editor/qt/panels/background.py" />
             <source>Shadow</source>
             <translation>阴影</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/background.py" />
+            <source>Soft blue</source>
+            <translation>柔和蓝</translation>
         </message>
         <message>
             <location filename="../../editor/qt/panels/background.py" />
@@ -426,6 +451,11 @@
             <location filename="../../editor/qt/panels/background.py" />
             <source>The preview appears here.</source>
             <translation>预览会显示在这里。</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/background.py" />
+            <source>Warm beige</source>
+            <translation>暖米色</translation>
         </message>
         <message>
             <location filename="../../editor/qt/panels/background.py" />
@@ -467,6 +497,200 @@
             <location filename="../../editor/qt/canvas_tools.py" />
             <source>Deselect</source>
             <translation>取消选择</translation>
+        </message>
+    </context>
+    <context>
+        <name>Catalogue</name>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source> ({failed} could not be moved)</source>
+            <translation>（{failed} 个无法移动）</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>(press Rebuild)</source>
+            <translation>（请点击“重建”）</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>CSV files (*.csv)</source>
+            <translation>CSV 文件 (*.csv)</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>Catalogue</source>
+            <translation>商品图库</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>Catalogue: {message}</source>
+            <translation>商品图库：{message}</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>Choose a catalogue folder</source>
+            <translation>选择商品图库文件夹</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/catalogue.py" />
+            <source>Choose a folder of product photos to search.</source>
+            <translation>选择要搜索的商品照片文件夹。</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/catalogue.py" />
+            <source>Choose folder…</source>
+            <translation>选择文件夹…</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>Choose photos to tag</source>
+            <translation>选择要打标签的照片</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/catalogue.py" />
+            <source>Duplicates</source>
+            <translation>重复图</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/catalogue.py" />
+            <source>Find duplicates</source>
+            <translation>查找重复图</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>Finding duplicates failed</source>
+            <translation>查找重复图失败</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/catalogue.py" />
+            <source>Group {n}: {count} copies</source>
+            <translation>第 {n} 组：{count} 张副本</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>Indexing failed</source>
+            <translation>建立索引失败</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>Indexing {folder}…</source>
+            <translation>正在为 {folder} 建立索引…</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/catalogue.py" />
+            <source>Keep the best</source>
+            <translation>保留最佳</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>Kept {name}; {n} copies moved to the trash</source>
+            <translation>已保留 {name}；{n} 张副本已移到回收站</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>Looking for duplicates…</source>
+            <translation>正在查找重复图…</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>Matching failed</source>
+            <translation>匹配失败</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/catalogue.py" />
+            <source>Most similar in the catalogue:</source>
+            <translation>图库中最相似的：</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/catalogue.py" />
+            <source>Move the other copies of the selected group to the trash, keeping the largest, sharpest one</source>
+            <translation>把所选组中的其他副本移到回收站，保留最大、最清晰的一张</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/catalogue.py" />
+            <source>No duplicates found.</source>
+            <translation>没有发现重复图。</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/catalogue.py" />
+            <source>Rebuild</source>
+            <translation>重建</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>Save the tags as</source>
+            <translation>标签保存为</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/catalogue.py" />
+            <source>Tag a folder…</source>
+            <translation>为文件夹打标签…</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>Tagging failed</source>
+            <translation>打标签失败</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>Tagging {folder}…</source>
+            <translation>正在为 {folder} 打标签…</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>Tags: none ({why})</source>
+            <translation>标签：无（{why}）</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <location filename="../../editor/qt/panels/catalogue.py" />
+            <source>Tags: open a photo</source>
+            <translation>标签：请打开一张照片</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>Tags: {label} ({score:.0%}), {coarse}</source>
+            <translation>标签：{label}（{score:.0%}），{coarse}</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>Tags: …</source>
+            <translation>标签：…</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>check this</source>
+            <translation>需核对</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>no classifier</source>
+            <translation>没有分类器</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>no classifier: train one with Tools → Train… (classify)</source>
+            <translation>没有分类器：请通过 工具 → 训练…（classify）训练一个</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/catalogue.py" />
+            <source>{name} (best)</source>
+            <translation>{name}（最佳）</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>{n} groups of duplicates</source>
+            <translation>{n} 组重复图</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>{n} photos in {folder} ({new} embedded, {skipped} skipped)</source>
+            <translation>{folder} 中 {n} 张照片（新计算 {new} 张，跳过 {skipped} 张）</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/catalogue.py" />
+            <source>{n} photos tagged into {file}; {flagged} to check, {skipped} unreadable</source>
+            <translation>已为 {n} 张照片打标签并写入 {file}；{flagged} 张需核对，{skipped} 张无法读取</translation>
         </message>
     </context>
     <context>
@@ -925,8 +1149,12 @@
         </message>
         <message>
             <location filename="../../editor/qt/features/cutout_view.py" />
+            <source>Showing the cutout on transparency (the photo and mask are hidden). File → Export Cutout… saves it.</source>
+            <translation>正在透明背景上显示抠图（照片和蒙版已隐藏）。文件 → 导出抠图… 可保存。</translation>
+        </message>
+        <message>
             <source>Showing the cutout on transparency: the photo and the mask are hidden (their eye icons show them). File → Export Cutout… saves it with transparency.</source>
-            <translation>正在透明背景上显示抠图：照片和蒙版已隐藏（点击它们的眼睛图标可显示）。文件 → 导出抠图… 可保存带透明背景的图片。</translation>
+            <translation type="vanished">正在透明背景上显示抠图：照片和蒙版已隐藏（点击它们的眼睛图标可显示）。文件 → 导出抠图… 可保存带透明背景的图片。</translation>
         </message>
         <message>
             <location filename="../../editor/qt/features/cutout_view.py" />
@@ -2787,9 +3015,13 @@ validation: {figures}</source>
             <translation>下一步</translation>
         </message>
         <message>
-            <location filename="../../editor/qt/features/tour.py" />
             <source>Pick the Cutout tool (C) and drag a box around the product, or choose “Cut out product” in the Plugins panel and press Run. A mask and a cutout layer appear in the Layers panel; Ctrl+Z undoes the whole result.</source>
-            <translation>选择抠图工具（C），在商品周围拖一个框；或在插件面板中选择“商品抠图”并点击“运行”。图层面板中会出现蒙版图层和抠图图层；Ctrl+Z 可整体撤销。</translation>
+            <translation type="vanished">选择抠图工具（C），在商品周围拖一个框；或在插件面板中选择“商品抠图”并点击“运行”。图层面板中会出现蒙版图层和抠图图层；Ctrl+Z 可整体撤销。</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/tour.py" />
+            <source>Pick the Cutout tool (K) and drag a box around the product, or choose “Cut out product” in the Plugins panel and press Run. A mask and a cutout layer appear in the Layers panel; Ctrl+Z undoes the whole result.</source>
+            <translation>选择抠图工具（K），在商品周围拖一个框；或在插件面板中选择“商品抠图”并点击“运行”。图层面板中会出现蒙版图层和抠图图层；Ctrl+Z 可整体撤销。</translation>
         </message>
         <message>
             <location filename="../../editor/qt/features/tour.py" />
@@ -3229,6 +3461,69 @@ validation: {figures}</source>
             <location filename="../../editor/qt/features/transforms.py" />
             <source>{step}…</source>
             <translation>{step}…</translation>
+        </message>
+    </context>
+    <context>
+        <name>VariantsPanel</name>
+        <message>
+            <location filename="../../editor/qt/panels/variants.py" />
+            <source>Backdrops</source>
+            <translation>背景</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/variants.py" />
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/variants.py" />
+            <source>Colours</source>
+            <translation>颜色</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/variants.py" />
+            <source>Colourways</source>
+            <translation>配色</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/variants.py" />
+            <source>Export all…</source>
+            <translation>全部导出…</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/variants.py" />
+            <source>Generated backdrops</source>
+            <translation>生成的背景</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/variants.py" />
+            <source>Generator model</source>
+            <translation>生成器模型</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/variants.py" />
+            <source>Make</source>
+            <translation>生成</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/variants.py" />
+            <source>Make variants</source>
+            <translation>生成变体</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/variants.py" />
+            <source>Marketplace crops</source>
+            <translation>平台裁剪</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/variants.py" />
+            <source>Open as document</source>
+            <translation>作为文档打开</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/variants.py" />
+            <source>Ratios</source>
+            <translation>宽高比</translation>
         </message>
     </context>
     <context>

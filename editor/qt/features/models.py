@@ -76,11 +76,8 @@ class ModelsFeature(Feature):
         splitter.addWidget(self.list)
         splitter.addWidget(self.card)
         splitter.setStretchFactor(1, 3)
-        self.dock = window.add_dock("models", tr("Models"), splitter,
-                                    Qt.DockWidgetArea.LeftDockWidgetArea)
-        # a tab beside Jobs, so the left column keeps its height (a saved layout wins)
-        window.tabifyDockWidget(window.docks["jobs"], self.dock)
-        window.docks["jobs"].raise_()
+        # right side: the window makes it a tab among the other features' docks
+        self.dock = window.add_dock("models", tr("Models"), splitter)
         self.panel = window.plugin_panel
         self.list.currentItemChanged.connect(lambda item, _old: self._show(item))
         self.panel.plugin_combo.currentIndexChanged.connect(self._follow_panel)

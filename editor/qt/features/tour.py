@@ -39,7 +39,7 @@ def steps() -> list[Step]:
     """The tour's cards, translated."""
     return [
         Step(tr("1 · Cut out the product"),
-             tr("Pick the Cutout tool (C) and drag a box around the product, or choose "
+             tr("Pick the Cutout tool (K) and drag a box around the product, or choose "
                 "“Cut out product” in the Plugins panel and press Run. A mask and a cutout "
                 "layer appear in the Layers panel; Ctrl+Z undoes the whole result."),
              "plugins"),
