@@ -6,8 +6,9 @@ the frame, padded with the backdrop where the photo is too tight. Never cuts the
 - *Fill* is measured as marketplaces do (Amazon's 85 %): the product's bounding box over the
   frame, on the side where it is larger, ``max(box_w / W, box_h / H)``.
 - The product is centred on its *visual centre*, the mask-weighted centroid (a bottle with
-  a long neck sits by its body, not its bounding box); when that would push the box out of
-  the frame it is shifted back in, because never cutting comes first.
+  a long neck sits by its body, not its bounding box), shifted back when that would leave
+  less than a quarter of the free space on a side: never cutting, never touching the
+  frame's edge come first.
 - Where the photo does not reach, the frame is padded with the backdrop colour, the median
   of the photo's border outside the product (white when that border is busy), or left
   transparent when the photo is a cutout.
@@ -26,6 +27,8 @@ PRODUCT_LEVEL = 32
 #: a border busier than this (std of 0..255 values) is not a backdrop colour to pad with
 BUSY_BORDER = 24.0
 WHITE = (255, 255, 255)
+#: the least share of the free space kept on each side of the product when centring it
+MARGIN_SHARE = 0.25
 
 
 @dataclass
@@ -149,7 +152,10 @@ def frame(rgba: np.ndarray, mask: np.ndarray, ratio: tuple[int, int], size: int,
 
 def _offset(wanted: float, lo: int, hi: int, length: int) -> int:
     """Where the scaled photo starts along one axis: ``wanted`` (centred), shifted so the
-    product span ``lo..hi`` stays inside ``0..length``."""
+    product span ``lo..hi`` stays inside ``0..length`` with at least :data:`MARGIN_SHARE`
+    of the free space on either side (a curved banana's centroid must not push it onto
+    the frame's edge)."""
+    margin = max(1, int((length - (hi - lo)) * MARGIN_SHARE))
     offset = round(wanted)
-    offset = min(offset, length - hi)  # product's far edge inside
-    return max(offset, -lo)  # product's near edge inside (wins when both cannot hold)
+    offset = min(offset, length - margin - hi)  # product's far edge inside
+    return max(offset, margin - lo)  # product's near edge inside (wins when both cannot hold)
