@@ -114,3 +114,15 @@ def test_an_unknown_plugin_is_a_usage_error(capsys):
 def test_each_line_names_the_check_and_its_status(status):
     line = Outcome("plugin demo", status, "cpu", 1.234, "detail").line()
     assert line.startswith("plugin demo") and status in line and "detail" in line
+
+
+def test_a_selftest_table_with_an_unknown_param_is_a_manifest_error(tmp_path):
+    from editor.tasks.manifest import ManifestError, load_manifest
+
+    path = tmp_path / "plugin.toml"
+    path.write_text(SKIPPED_MANIFEST.replace('skip = "needs a catalogue index"',
+                                             "params = { nosuch = 1 }"))
+    with pytest.raises(ManifestError, match="nosuch"):
+        load_manifest(path)
+    path.write_text(SKIPPED_MANIFEST)
+    assert load_manifest(path).selftest.skip == "needs a catalogue index"
