@@ -125,9 +125,10 @@ def _colourways(image: np.ndarray, mask: np.ndarray, p: dict[str, Any],
     for i, colour in enumerate(colours):
         ctx.progress(0.2 + 0.8 * i / len(colours), f"Colourway {colour}")
         recoloured = cw.recolour(image, mask, cw.hex_to_lab(colour), main,
-                                 lightness=1.0, protect=protect)
+                                 lightness=p["lightness"], protect=protect)
         out.append(Variant(f"colour-{colour.lstrip('#')}", recoloured,
-                           {"kind": "colourway", "colour": colour, "from": main.hex}))
+                           {"kind": "colourway", "colour": colour, "from": main.hex,
+                            "lightness": p["lightness"]}))
     return out
 
 

@@ -43,6 +43,19 @@ def test_a_two_colour_product_changes_only_its_main_colour():
         assert corr > 0.95
 
 
+def test_lightness_zero_keeps_the_products_lightness():
+    image, product, label = two_colour_product()
+    body = (product > 0) & (label == 0)
+    kept = run(_request(image, product, colours="#f9a825", lightness=0.0),
+               RecordingContext()).layers[0].data
+    matched = run(_request(image, product, colours="#f9a825"), RecordingContext()).layers[0].data
+    before, after_kept, after_matched = _lch(image), _lch(kept), _lch(matched)
+    assert abs(np.mean(after_kept[body, 0] - before[body, 0])) < 3
+    target_l = cs.lab_to_lch(cw.hex_to_lab("#f9a825"))[0]
+    assert abs(np.median(after_matched[body, 0]) - target_l) < abs(
+        np.median(before[body, 0]) - target_l) - 10
+
+
 def test_auto_proposes_distinct_hues_at_the_products_chroma():
     image, product, _ = two_colour_product()
     result = run(_request(image, product, colours="auto", count=3), RecordingContext())
