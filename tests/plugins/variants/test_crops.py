@@ -74,3 +74,16 @@ def test_an_empty_product_mask_is_refused():
     image, mask = product_touching_border()
     with pytest.raises(PluginError, match="empty"):
         _crops(image, np.zeros_like(mask))
+
+
+def test_progress_rises_within_0_and_1_and_cancel_stops_the_set():
+    from editor.tasks.api import Cancelled
+
+    image, mask = product_touching_border()
+    values = registry().get("variants").manifest.validate(
+        {"kind": "crops", "ratios": "1:1,4:5,16:9,3:4"})
+    ctx = RecordingContext()
+    run(Request(image, values, mask=mask), ctx)
+    assert ctx.fractions == sorted(ctx.fractions) and ctx.fractions[-1] == 1.0
+    with pytest.raises(Cancelled):
+        run(Request(image, values, mask=mask), RecordingContext(cancel_after=2))
