@@ -167,7 +167,7 @@ def process(replayer: Replayer, item: Item, *, keep_steps: bool = False,
         outcome.status = "ok"
     except Cancelled:
         outcome.status, outcome.error = "cancelled", "cancelled"
-    except (ImageFileError, PluginError, OutputError, OSError) as exc:
+    except (ImageFileError, PluginError, OutputError, OSError, ValueError) as exc:
         outcome.error = str(exc)
     outcome.peak_rss_mb = peak_rss_mb()
     return outcome

@@ -14,6 +14,7 @@ Ray is an optional extra (``pip install lightbox[ray]``); it is imported only he
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import threading
@@ -74,32 +75,43 @@ def run_items(recipe: Recipe, items: list[Item], options: BatchOptions, *,
     started_here = not ray.is_initialized()
     if started_here:
         _init(ray, options)
+    stream = _stream(ray, recipe, items, options, sys_path=started_here)
     try:
-        resources = ray.cluster_resources()
-        gpus = int(resources.get("GPU", 0)) if options.device in ("auto", "cuda") else 0
-        cpus = max(1, int(resources.get("CPU", 1)))
-        actors = max(1, options.workers if options.workers > 1 else (gpus or cpus))
-        if gpus:
-            actors = min(actors, gpus)
-        actors = min(actors, len(items))
-        threads = max(1, cpus // actors) if options.ray_address is None else 1
-        context = ray.data.DataContext.get_current()
-        context.enable_progress_bars = False
-        rows = [asdict(item) for item in items]
-        dataset = ray.data.from_items(rows, override_num_blocks=min(len(rows), 4 * actors))
-        outcomes = dataset.map_batches(
-            RecipeActor, batch_size=1, batch_format="numpy", concurrency=actors,
-            num_cpus=threads, num_gpus=1 if gpus else 0,
-            fn_constructor_kwargs={"recipe": recipe, "options": options,
-                                   "sys_path": list(sys.path) if started_here else [],
-                                   "threads": threads})
-        for row in outcomes.iter_rows():
-            yield FileOutcome(**json.loads(row["outcome"]))
+        for outcome in stream:
+            yield outcome
             if cancel is not None and cancel.is_set():
                 return
     finally:
+        stream.close()  # the dataset and its iterator go before the cluster does
+        del stream
         if started_here:
             ray.shutdown()
+
+
+def _stream(ray: Any, recipe: Recipe, items: list[Item], options: BatchOptions, *,
+            sys_path: bool) -> Iterator[FileOutcome]:
+    resources = ray.cluster_resources()
+    gpus = int(resources.get("GPU", 0)) if options.device in ("auto", "cuda") else 0
+    cpus = max(1, int(resources.get("CPU", 1)))
+    actors = max(1, options.workers if options.workers > 1 else (gpus or cpus))
+    if gpus:
+        actors = min(actors, gpus)
+    actors = min(actors, len(items))
+    threads = max(1, cpus // actors) if options.ray_address is None else 1
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    logging.getLogger("ray.data").setLevel(logging.WARNING)  # the CLI prints progress
+    rows = [asdict(item) for item in items]
+    dataset = ray.data.from_items(rows, override_num_blocks=min(len(rows), 4 * actors))
+    outcomes = dataset.map_batches(
+        RecipeActor, batch_size=1, batch_format="numpy",
+        compute=ray.data.ActorPoolStrategy(size=actors),
+        num_cpus=threads, num_gpus=1 if gpus else 0,
+        fn_constructor_kwargs={"recipe": recipe, "options": options,
+                               "sys_path": list(sys.path) if sys_path else [],
+                               "threads": threads})
+    for row in outcomes.iter_rows():
+        yield FileOutcome(**json.loads(row["outcome"]))
 
 
 def _init(ray: Any, options: BatchOptions) -> None:
