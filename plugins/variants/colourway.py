@@ -42,6 +42,10 @@ CLUSTERS = 5
 MAX_SAMPLES = 20_000
 #: the main colour must cover this share of the product's pixels
 MIN_SHARE = 0.03
+#: pixels converted at a time when recolouring
+BLOCK = 1 << 20
+#: the palette is found on a copy of the photo at most this many pixels on its longer side
+PALETTE_SIDE = 1024
 
 
 @dataclass
@@ -143,23 +147,25 @@ def recolour(rgba: np.ndarray, product: np.ndarray, target_lab: np.ndarray,
     weight = product.astype(np.float32) / 255.0
     if protect is not None:
         weight *= 1.0 - protect.astype(np.float32) / 255.0
-    where = weight > 0
-    rgb = cs.to_float(rgba[..., :3][where])
-    lab = cs.srgb_to_lab(rgb)
-    lch = cs.lab_to_lch(lab)
-    w = membership(lch, main) * weight[where]
     src = main.lch
     dst = cs.lab_to_lch(np.asarray(target_lab, np.float32))
-    moved = np.empty_like(lch)
-    moved[:, 0] = np.clip(lch[:, 0] + lightness * (dst[0] - src[0]), 0.0, 100.0)
-    moved[:, 1] = lch[:, 1] * float(np.clip(dst[1] / max(src[1], 1e-3), 0.2, 4.0))
-    moved[:, 2] = (lch[:, 2] + (dst[2] - src[2])) % 360.0
-    new_lab = lab + w[:, None] * (cs.lch_to_lab(moved) - lab)
-    changed = w > 0
     out = rgba.copy()
-    pixels = out[..., :3][where]
-    pixels[changed] = cs.to_uint8(cs.lab_to_srgb(new_lab[changed]))
-    out[..., :3][where] = pixels
+    flat_out = out.reshape(-1, 4)
+    flat_weight = weight.ravel()
+    where = np.flatnonzero(flat_weight > 0)
+    # in blocks, so a 24-megapixel photo never holds more than a few float copies of 1 MP
+    for start in range(0, len(where), BLOCK):
+        index = where[start:start + BLOCK]
+        lab = cs.srgb_to_lab(cs.to_float(flat_out[index, :3]))
+        lch = cs.lab_to_lch(lab)
+        w = membership(lch, main) * flat_weight[index]
+        moved = np.empty_like(lch)
+        moved[:, 0] = np.clip(lch[:, 0] + lightness * (dst[0] - src[0]), 0.0, 100.0)
+        moved[:, 1] = lch[:, 1] * float(np.clip(dst[1] / max(src[1], 1e-3), 0.2, 4.0))
+        moved[:, 2] = (lch[:, 2] + (dst[2] - src[2])) % 360.0
+        new_lab = lab + w[:, None] * (cs.lch_to_lab(moved) - lab)
+        changed = w > 0
+        flat_out[index[changed], :3] = cs.to_uint8(cs.lab_to_srgb(new_lab[changed]))
     return out
 
 

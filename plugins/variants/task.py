@@ -116,8 +116,8 @@ def _colourways(image: np.ndarray, mask: np.ndarray, p: dict[str, Any],
         except ImageFileError as exc:
             raise PluginError(f"protect: {exc}") from None
     keep = mask if protect is None else (mask * (protect < 128)).astype(np.uint8)
-    lab = cs.srgb_to_lab(cs.to_float(image[..., :3]))
-    main = cw.find_main_colour(lab, keep >= 128)
+    small, small_keep = _shrunk(image, keep, cw.PALETTE_SIDE)
+    main = cw.find_main_colour(cs.srgb_to_lab(cs.to_float(small[..., :3])), small_keep >= 128)
     report["main_colour"] = main.hex
     report["main_share"] = round(main.share, 4)
     colours = targets if targets is not None else cw.auto_colours(main, p["count"])
@@ -185,6 +185,20 @@ def _generated(image: np.ndarray, mask: np.ndarray, p: dict[str, Any], ctx: Cont
                            {"kind": "generated", "seed": seed + i, "model": path.name,
                             "upscaled": bool(p["upscale"])}))
     return out
+
+
+def _shrunk(image: np.ndarray, mask: np.ndarray, side: int) -> tuple[np.ndarray, np.ndarray]:
+    """``image`` and ``mask`` at most ``side`` px on the longer side (the palette needs no
+    more, and a 24-megapixel photo in float L*a*b* would take gigabytes)."""
+    import cv2
+
+    h, w = mask.shape
+    scale = side / max(h, w)
+    if scale >= 1:
+        return image, mask
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return (cv2.resize(image, size, interpolation=cv2.INTER_AREA),
+            cv2.resize(mask, size, interpolation=cv2.INTER_AREA))
 
 
 def _unique_names(variants: list[Variant]) -> None:
