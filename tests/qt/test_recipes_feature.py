@@ -124,3 +124,20 @@ def test_cancel_stops_the_batch_and_keeps_what_is_done(window, qtbot, tmp_path):
     assert "not run (cancelled)" in dialog.status.text()
     done = list((tmp_path / "out").glob("p*.png"))
     assert 1 <= len(done) < 6
+
+
+def test_closing_the_editor_stops_a_running_batch(window, qtbot, tmp_path):
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for i in range(6):
+        photo(folder / f"p{i}.png", seed=i)
+    recipe = tmp_path / "slow.toml"
+    recipe.write_text('name = "slow"\n[[steps]]\nplugin = "fake"\n'
+                      'params = { seconds = 1.0, steps = 10 }\n')
+    recipes = feature_of(window)
+    dialog = recipes.show_run_dialog()
+    recipes.run(str(recipe), str(folder), str(tmp_path / "out"), False)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 6, timeout=30000)
+    window.close()
+    qtbot.waitUntil(lambda: not recipes.busy, timeout=10000)
+    assert len(list((tmp_path / "out").glob("p*.png"))) < 6

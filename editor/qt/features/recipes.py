@@ -15,7 +15,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 from PySide6.QtWidgets import QFileDialog
 from shiboken6 import isValid
 from superqt.utils import create_worker
@@ -43,6 +43,19 @@ class _Relay(QObject):
     planned = Signal(object)  # list of input paths
     started = Signal(int)  # index of the photo starting
     done = Signal(object)  # a FileOutcome
+
+
+class _OnClose(QObject):
+    """Calls ``callback`` when the watched window is closing (and lets it close)."""
+
+    def __init__(self, callback: Any, parent: QObject) -> None:
+        super().__init__(parent)
+        self._callback = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Close:
+            self._callback()
+        return False
 
 
 def run_folder(recipe_path: str, folder: str, outdir: str, keep_steps: bool, relay: _Relay,
@@ -87,6 +100,10 @@ class RecipesFeature(Feature):
         self.save_action.setEnabled(False)
         self.run_action = menu.addAction(tr("Run Recipe on Folder…"))
         self.run_action.triggered.connect(self.show_run_dialog)
+        # closing the editor stops a running batch at its next photo or tile, so the
+        # window's wait for background work ends soon (a rerun resumes)
+        self._close_watch = _OnClose(self.cancel, window)
+        window.installEventFilter(self._close_watch)
 
     def set_document(self, doc: Document | None) -> None:
         self._doc = doc
