@@ -189,10 +189,8 @@ def _centre_crop(mask: np.ndarray, ratio: tuple[int, int]) -> tuple[np.ndarray, 
     x0, y0 = int((w - cw_) / 2), int((h - ch) / 2)
     crop = mask[y0:y0 + int(ch), x0:x0 + int(cw_)]
     out_w, out_h = framing.frame_size(ratio, CROP_SIZE)
-    scale = out_w / max(crop.shape[1], 1)
     kept = (crop >= 128).sum() / max(1, (mask >= 128).sum())
-    resized = cv2.resize(crop, (out_w, out_h), interpolation=cv2.INTER_NEAREST)
-    return resized, float(kept) if scale > 0 else 0.0
+    return cv2.resize(crop, (out_w, out_h), interpolation=cv2.INTER_NEAREST), float(kept)
 
 
 # -- generator -----------------------------------------------------------------------------
