@@ -162,6 +162,8 @@ def process(replayer: Replayer, item: Item, *, keep_steps: bool = False,
             steps = Path(item.output).parent / STEPS_FOLDER
             steps.mkdir(exist_ok=True)
             for record in replayed.steps:
+                if record.image is None:
+                    raise ValueError("the replayer was made without keep_steps")
                 save_image(steps / f"{item.stem}-{record.step.key}.png", record.image)
         save_image(item.output, replayed.image)  # last: its presence means "done"
         outcome.status = "ok"

@@ -90,7 +90,8 @@ def _in_process(recipe: Recipe, items: list[Item], options: BatchOptions,
                 on_start: Callable[[Item], None] | None, cancel: threading.Event | None,
                 progress: Callable[[Item, float, str], None] | None,
                 registry: Registry | None) -> Iterator[FileOutcome]:
-    replayer = Replayer(recipe, registry or Registry.discover(), device=options.device)
+    replayer = Replayer(recipe, registry or Registry.discover(), device=options.device,
+                        keep_steps=options.keep_steps)
     for item in items:
         if cancel is not None and cancel.is_set():
             return
@@ -119,7 +120,8 @@ def _start_worker(recipe: Recipe, options: BatchOptions, threads: int) -> None:
     import cv2
 
     cv2.setNumThreads(threads)
-    _worker = (Replayer(recipe, Registry.discover(), device=options.device), options)
+    _worker = (Replayer(recipe, Registry.discover(), device=options.device,
+                        keep_steps=options.keep_steps), options)
 
 
 def _work(item: Item) -> FileOutcome:

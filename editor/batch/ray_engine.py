@@ -55,7 +55,8 @@ class RecipeActor:
         from editor.batch.replay import Replayer
         from editor.tasks.registry import Registry
 
-        self.replayer = Replayer(recipe, Registry.discover(), device=options.device)
+        self.replayer = Replayer(recipe, Registry.discover(), device=options.device,
+                                 keep_steps=options.keep_steps)
         self.keep_steps = options.keep_steps
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:

@@ -52,7 +52,7 @@ class StepRecord:
     step: Step
     seconds: float
     device: str
-    image: np.ndarray  # the image it handed on
+    image: np.ndarray | None  # the image it handed on (kept with ``keep_steps``)
     layers: list[OutputLayer] = field(default_factory=list)
 
 
@@ -93,9 +93,12 @@ class Replayer:
     """Runs a recipe's steps on photos, one photo at a time."""
 
     def __init__(self, recipe: Recipe, registry: Registry, *, device: str = "auto",
-                 keep_layers: bool = False) -> None:
+                 keep_steps: bool = False) -> None:
+        """``keep_steps`` keeps each step's image and layers in the records (for
+        ``--keep-steps``); otherwise only the final image is kept, so a large photo does
+        not hold one copy per step."""
         self.recipe = recipe
-        self.keep_layers = keep_layers
+        self.keep_steps = keep_steps
         self._plugins: dict[int, tuple[PluginInfo, str]] = {}
         for step in recipe.steps:
             plugin = registry.get(step.plugin)
@@ -135,8 +138,10 @@ class Replayer:
                 raise PluginError(f"{step.label}: the plugin returned "
                                   f"{type(result).__name__}, not a Result")
             image, mask = handed_on(result, image, mask)
-            records.append(StepRecord(step, time.perf_counter() - started, device, image,
-                                      list(result.layers) if self.keep_layers else []))
+            kept = self.keep_steps
+            records.append(StepRecord(step, time.perf_counter() - started, device,
+                                      image if kept else None,
+                                      list(result.layers) if kept else []))
         return Replayed(image, records, mask)
 
     @staticmethod
