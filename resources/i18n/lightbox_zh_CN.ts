@@ -3464,6 +3464,59 @@ validation: {figures}</source>
         </message>
     </context>
     <context>
+        <name>Variants</name>
+        <message>
+            <location filename="../../editor/qt/features/variants.py" />
+            <source>Cancelled.</source>
+            <translation>已取消。</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/variants.py" />
+            <source>Cancelling…</source>
+            <translation>正在取消…</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/variants.py" />
+            <source>Export variants to</source>
+            <translation>将变体导出到</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/variants.py" />
+            <source>Exported {n} files to {folder}</source>
+            <translation>已将 {n} 个文件导出到 {folder}</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/variants.py" />
+            <source>Making variants…</source>
+            <translation>正在生成变体…</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/variants.py" />
+            <source>Open a product photo to make its variants.</source>
+            <translation>打开一张商品照片以生成它的变体。</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/variants.py" />
+            <source>The variants could not be made: {error}</source>
+            <translation>无法生成变体：{error}</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/variants.py" />
+            <source>Variants</source>
+            <translation>变体</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/variants.py" />
+            <source>Variants: {error}</source>
+            <translation>变体：{error}</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/features/variants.py" />
+            <source>{n} variants. Double-click one to open it.</source>
+            <translation>{n} 个变体。双击其中一个即可打开。</translation>
+        </message>
+    </context>
+    <context>
         <name>VariantsPanel</name>
         <message>
             <location filename="../../editor/qt/panels/variants.py" />
