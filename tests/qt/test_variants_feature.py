@@ -82,3 +82,19 @@ def test_a_bad_ratio_is_said_in_the_panel(qtbot, feature):
     panel.run_button.click()
     qtbot.waitUntil(lambda: not feature.busy, timeout=WAIT_MS)
     assert "ratio" in panel.status.text() and panel.grid.count() == 0
+
+
+def test_a_mask_layer_named_protect_keeps_its_part_in_a_colourway(qtbot, feature):
+    doc = feature.window.document
+    protect = np.zeros((90, 120), np.uint8)
+    protect[10:30, 10:50] = 255
+    doc.history.push(AddLayer(MaskLayer("protect", protect)))
+    panel = feature.panel
+    panel.kind.setCurrentIndex(panel.kind.findData("colourway"))
+    panel.text.setText("#2e7d32")
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: panel.grid.count() == 1, timeout=WAIT_MS)
+    out = feature.result.layers[0].data
+    photo = doc.layers[0].pixels
+    assert np.array_equal(out[10:30, 10:50], photo[10:30, 10:50])
+    assert out[50, 30, 1] > out[50, 30, 2]  # the rest of the blue box turned green
