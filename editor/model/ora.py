@@ -193,11 +193,11 @@ def _read(archive: zipfile.ZipFile, path: Path, notices: list[str]) -> Document:
     xml = _part(archive, "stack.xml", path, _MAX_TEXT)
     try:
         root = ET.fromstring(xml)
-    except ET.ParseError as exc:
+    except (ET.ParseError, LookupError) as exc:  # LookupError: an unknown encoding named
         repaired, where = _repair_xml(xml)
         try:
             root = ET.fromstring(repaired) if where else None
-        except ET.ParseError:
+        except (ET.ParseError, LookupError):
             root = None
         if root is None:
             raise _damaged(path, f"stack.xml is not valid XML ({exc})") from None

@@ -81,3 +81,13 @@ def test_deeply_nested_box_json_is_reported_not_raised(tmp_path: Path) -> None:
         for name, data in parts.items():
             archive.writestr(name, data)
     assert "are unreadable" in refused(tmp_path / "p.ora")
+
+
+def test_a_stack_naming_an_unknown_encoding_is_damage(tmp_path: Path) -> None:
+    # found by the fuzz target: ElementTree raised LookupError
+    path = tmp_path / "p.ora"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", b"image/openraster")
+        archive.writestr("stack.xml", b"<?xml version='1.0' encoding='ttf-8'?><image w='4' "
+                                      b"h='4'><stack/></image>")
+    assert "stack.xml is not valid XML" in refused(path)
