@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 FAINT_CONTRAST = 110
 #: off-white pixels this close to the product (share of its longest side) may be its shadow
 SHADOW_REACH = 0.15
+#: working pixels of product at a frame edge that make a cut, however short the edge share
+CUT_PIXELS = 3
 
 
 def ratio(text: str) -> float:
@@ -196,9 +198,14 @@ def product_cropped(rule: Rule, p: dict[str, Any], ins: Inspection, make: Make
     if product.size == 0:
         return []
     least = float(p.get("min_edge_fraction", 0.01))
-    sides = {"top": product[0], "bottom": product[-1], "left": product[:, 0],
-             "right": product[:, -1]}
-    cut = [name for name, line in sides.items() if line.mean() >= least]
+    # product within edge_margin_px image pixels of an edge (the research's 2 px: the cut
+    # edge itself can blend into the backdrop); a cable or a corner cut touches the edge
+    # over only a few pixels, so CUT_PIXELS of product there count as cut too
+    m = max(1, round(float(p.get("edge_margin_px", 2)) / ins.frame.scale))
+    sides = {"top": product[:m].any(axis=0), "bottom": product[-m:].any(axis=0),
+             "left": product[:, :m].any(axis=1), "right": product[:, -m:].any(axis=1)}
+    cut = [name for name, line in sides.items()
+           if line.mean() >= least or line.sum() >= CUT_PIXELS]
     if not cut:
         return []
     boxes = {"top": (x0, y0, x1, y0 + 1), "bottom": (x0, y1 - 1, x1, y1),

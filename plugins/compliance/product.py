@@ -18,8 +18,11 @@ import numpy as np
 WORK_SIDE = 800
 #: largest colour step between neighbours that the background flood crosses
 FLOOD_STEP = 3
-#: an edge pixel seeds the flood when this close to the dominant edge colour
-SEED_DISTANCE = 40
+#: an edge pixel seeds the flood when this close to the dominant edge colour. Tight, so that
+#: a light product cut at the frame edge (a grey carton on white: 35 levels off) is not
+#: flooded from its own cut edge; darker corners of a backdrop still join the flood through
+#: its smooth gradient
+SEED_DISTANCE = 16
 #: colour distance from the background's tint, and darkness relative to it, that stop the flood
 BARRIER_CHROMA = 14
 BARRIER_DARK = 0.6
