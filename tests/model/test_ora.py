@@ -180,7 +180,7 @@ def test_a_failed_save_keeps_the_previous_project(tmp_path: Path, monkeypatch) -
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(ora, "_png", crash)
-    with pytest.raises(ImageFileError, match="could not be saved"):
+    with pytest.raises(ImageFileError, match="the disk is full"):
         save_ora(make_project(), target)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["shoot.ora"]
