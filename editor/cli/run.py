@@ -34,7 +34,7 @@ from editor.tasks.api import Request
 from editor.tasks.device import DEVICES
 from editor.tasks.jobs import Job, JobState
 from editor.tasks.manifest import ParamError
-from editor.tasks.outputs import existing_outputs, finished_output, planned_paths, write_result
+from editor.tasks.outputs import OutputFolder, planned_paths, write_result
 from editor.tasks.registry import PluginInfo, Registry
 
 
@@ -113,23 +113,25 @@ def _plan(plugin: PluginInfo, files: list[Path], inputs: set[Path], outdir: Path
     boxes = training is not None and training.dataset == "detection"
     todo: list[Path] = []
     skipped = 0
-    in_the_way: list[Path] = []
+    in_the_way: dict[Path, None] = {}  # ordered, each file once
+    there = OutputFolder(outdir)
     for path in files:
-        if skip_existing and finished_output(outdir, path.stem) is not None:
+        if skip_existing and there.finished(path.stem) is not None:
             print(f"{path}: skipped (its outputs are in {outdir})", file=out)
             skipped += 1
             continue
         todo.append(path)
-        on_input = [p for p in existing_outputs(outdir, path.stem) if p.resolve() in inputs]
+        existing = there.existing(path.stem, boxes=boxes)
+        on_input = [p for p in existing if p.resolve() in inputs]
         if on_input:
             raise UsageError(f"{on_input[0]}: the output would overwrite an input of this run; "
                              "nothing was computed; choose another -o")
         if not overwrite:
-            in_the_way += [p for p in existing_outputs(outdir, path.stem, boxes=boxes)
-                           if p not in in_the_way]
+            in_the_way.update(dict.fromkeys(existing))
     if in_the_way:
+        listed = list(in_the_way)
         named = ", ".join(p.name if p.parent == outdir else str(p.relative_to(outdir))
-                          for p in in_the_way[:8])
+                          for p in listed[:8])
         more = f" and {len(in_the_way) - 8} more" if len(in_the_way) > 8 else ""
         raise UsageError(
             f"{outdir}: the outputs would replace {len(in_the_way)} file(s) this run did not "

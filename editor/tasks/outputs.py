@@ -12,8 +12,9 @@ pictures per input: every layer goes to ``<outdir>/<stem>/<role>.png`` and the r
 
 from __future__ import annotations
 
-import glob
+import contextlib
 import json
+import os
 import re
 from collections.abc import Collection
 from pathlib import Path
@@ -145,31 +146,57 @@ def _slug(text: str) -> str:
 _RESULT_SUFFIXES = (".png", ".jpg", ".txt", ".json")
 
 
+class OutputFolder:
+    """What an output folder holds already, listed once: planning 10,000 inputs must not
+    list the folder 10,000 times."""
+
+    def __init__(self, outdir: Path) -> None:
+        self.outdir = outdir
+        self.files: set[str] = set()
+        self.folders: set[str] = set()
+        self.roles: dict[str, list[str]] = {}  # stem -> its "<stem>-<role>.png" files
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(outdir):
+                if entry.is_dir():
+                    self.folders.add(entry.name)
+                    continue
+                self.files.add(entry.name)
+                if entry.name.endswith(".png"):
+                    base = entry.name[:-4]
+                    for at in (i for i, ch in enumerate(base) if ch == "-"):
+                        self.roles.setdefault(base[:at], []).append(entry.name)
+
+    def existing(self, stem: str, *, boxes: bool = False) -> list[Path]:
+        """The files here that a result for ``stem`` could write, known before any
+        compute: ``<stem>.png|.jpg|.txt|.json``, ``<stem>-<role>.png``, the files of a
+        ``<stem>/`` folder result, and ``classes.txt`` when the plugin writes ``boxes``."""
+        names = [f"{stem}{suffix}" for suffix in _RESULT_SUFFIXES if f"{stem}{suffix}" in
+                 self.files]
+        found = [self.outdir / name for name in names + sorted(self.roles.get(stem, []))]
+        if stem in self.folders:
+            found += sorted(p for p in (self.outdir / stem).iterdir() if p.is_file())
+        if boxes and "classes.txt" in self.files:
+            found.append(self.outdir / "classes.txt")
+        return found
+
+    def finished(self, stem: str) -> Path | None:
+        """The main output of a result for ``stem`` when one is there (its picture, its
+        box file, or a folder result's report): results are written as a unit, so it
+        stands for the whole result."""
+        for suffix in (".png", ".jpg", ".txt"):
+            if f"{stem}{suffix}" in self.files:
+                return self.outdir / f"{stem}{suffix}"
+        if stem in self.folders:
+            return next((p for p in sorted((self.outdir / stem).glob("*.json"))
+                         if p.is_file()), None)
+        return None
+
+
 def existing_outputs(outdir: Path, stem: str, *, boxes: bool = False) -> list[Path]:
-    """The files already in ``outdir`` that a result for ``stem`` could write, known before
-    any compute: ``<stem>.png|.jpg|.txt|.json``, ``<stem>-<role>.png``, the files of a
-    ``<stem>/`` folder result, and ``classes.txt`` when the plugin writes ``boxes``."""
-    if not outdir.is_dir():
-        return []
-    found = [outdir / f"{stem}{suffix}" for suffix in _RESULT_SUFFIXES]
-    found = [path for path in found if path.is_file() or path.is_symlink()]
-    found += sorted(p for p in outdir.glob(f"{glob.escape(stem)}-*.png") if p.is_file())
-    folder = outdir / stem
-    if folder.is_dir():
-        found += sorted(p for p in folder.iterdir() if p.is_file())
-    if boxes and (outdir / "classes.txt").is_file():
-        found.append(outdir / "classes.txt")
-    return found
+    """:meth:`OutputFolder.existing` for one stem."""
+    return OutputFolder(outdir).existing(stem, boxes=boxes)
 
 
 def finished_output(outdir: Path, stem: str) -> Path | None:
-    """The main output of a result for ``stem`` when one is there (its picture, its box
-    file, or a folder result's report): results are written as a unit, so it stands for
-    the whole result."""
-    for suffix in (".png", ".jpg", ".txt"):
-        if (outdir / f"{stem}{suffix}").is_file():
-            return outdir / f"{stem}{suffix}"
-    folder = outdir / stem
-    if folder.is_dir():
-        return next((p for p in sorted(folder.glob("*.json")) if p.is_file()), None)
-    return None
+    """:meth:`OutputFolder.finished` for one stem."""
+    return OutputFolder(outdir).finished(stem)

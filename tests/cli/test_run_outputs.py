@@ -114,3 +114,23 @@ def test_a_rerun_after_kill_leaves_no_temp_file(fake_plugins, tmp_path):
     (out / ".a.png.lbx999999999.k2j3h4.tmp").write_bytes(b"half a photo")  # a dead process's
     assert run_cli("run", "fake", tmp_path / "in", "-o", out, "-p", "seconds=0") == 0
     assert sorted(p.name for p in out.iterdir()) == ["a.json", "a.png"]
+
+
+def test_planning_lists_the_output_folder_once(fake_plugins, tmp_path, capsys, monkeypatch):
+    from editor.tasks import outputs
+
+    for i in range(40):
+        photo(tmp_path / "in" / f"p{i}.png")
+    out = tmp_path / "out"
+    out.mkdir()
+    for i in range(0, 40, 2):
+        (out / f"p{i}.png").write_bytes(b"done before")
+        (out / f"p{i}-mask.png").write_bytes(b"done before")
+    listed = []
+    real = outputs.os.scandir
+    monkeypatch.setattr(outputs.os, "scandir", lambda path: listed.append(path) or real(path))
+    assert run_cli("run", "fake", tmp_path / "in", "-o", out, "-p", "seconds=0",
+                   "--skip-existing") == 0
+    # once to clean stale temps, once to plan: not once per input (10,000 were quadratic)
+    assert len([p for p in listed if Path(p) == out]) == 2
+    assert "20 succeeded, 0 failed, 20 skipped" in capsys.readouterr().out
