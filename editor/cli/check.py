@@ -107,6 +107,8 @@ def cmd_check(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         summary += f", {unusable} unreadable"
     if ns.fix:
         summary += f", {fixed_count} fixed"
+        if failed - fixed_count > 0:
+            summary += f" ({failed - fixed_count} still fail after --fix)"
     print(summary, file=out)
     if unusable or not files:
         return 2
@@ -180,7 +182,7 @@ def _fix_one(path: Path, pixels, facts, profile, violations, outdir: Path,  # no
     detail = f"; still: {', '.join(still)}" if still else ""
     print(f"  fixed -> {target} ({', '.join(fixed.applied) or 'nothing to change'}; "
           f"{state}{detail})", file=out)
-    return 1
+    return 1 if passed(remaining) else 0  # "fixed" only when the re-check passes
 
 
 COMMANDS = {"check": cmd_check}

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from plugins.compliance import measure
+from plugins.compliance.cutout import needs_cutout, product_mask
 from plugins.compliance.facts import FileFacts
 from plugins.compliance.product import Frame, analyse
 from plugins.compliance.profiles import LEARNED_PREFIX, Profile, Rule
@@ -55,6 +56,9 @@ class Inspection:
     frame: Frame
     text: list[TextBox] = field(default_factory=list)
     text_error: str = ""
+    #: the product mask the rules used when it came from a cutout (uint8, image size): the
+    #: given one, or the cutout run on a busy backdrop; None when the flood estimated it
+    mask: np.ndarray | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -66,8 +70,14 @@ def passed(violations: list[Violation]) -> bool:
     return not any(v.severity == "error" for v in violations)
 
 
-def inspect(image: np.ndarray, mask: np.ndarray | None = None, text: bool = True) -> Inspection:
-    """Analyse an RGBA image once for every pixel rule (``text=False`` skips the detector)."""
+def inspect(image: np.ndarray, mask: np.ndarray | None = None, text: bool = True,
+            cutout: bool = True) -> Inspection:
+    """Analyse an RGBA image once for every pixel rule (``text=False`` skips the detector).
+
+    On a busy (off-white) backdrop with no mask given, the cutout finds the product
+    (``cutout=False`` keeps to the backdrop flood, e.g. for a baseline)."""
+    if mask is None and cutout and needs_cutout(image):
+        mask = product_mask(image)
     found: list[TextBox] = []
     error = ""
     if text:
@@ -76,7 +86,7 @@ def inspect(image: np.ndarray, mask: np.ndarray | None = None, text: bool = True
         except TextDetectorUnavailable as exc:
             error = str(exc)
     frame = analyse(image, mask, [t.box for t in found])
-    return Inspection(image, frame, found, error)
+    return Inspection(image, frame, found, error, mask)
 
 
 def check(image: np.ndarray, facts: FileFacts, profile: Profile,

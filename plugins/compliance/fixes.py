@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from plugins.compliance.checks import Violation, check
+from plugins.compliance.cutout import needs_cutout, on_white, product_mask
 from plugins.compliance.facts import FileFacts, facts_from_bytes
 from plugins.compliance.measure import product_fill, ratio
 from plugins.compliance.product import analyse, bounding_box
@@ -63,6 +64,8 @@ def apply_fixes(image: np.ndarray, facts: FileFacts, profile: Profile,
     else:
         wanted = {v.fix for v in violations if v.fix} & only
     cut = {v.message for v in violations if v.rule == "product_cropped"}
+    if mask is None and needs_cutout(image):
+        mask = product_mask(image)  # a busy backdrop: the cutout finds the product
     state = _State(image.copy(), mask)
     if "flatten_transparency" in wanted or (state.rgba[..., 3] < 255).any():
         state.flatten()
@@ -134,7 +137,14 @@ class _State:
 
     def whiten(self) -> None:
         """Background to pure white; the product's edge pixels are un-mixed from the old
-        background colour so no grey halo stays, its inner pixels are untouched."""
+        background colour so no grey halo stays, its inner pixels are untouched. With a
+        cutout's mask (a busy backdrop) the ``background`` plugin puts it on white."""
+        if self.mask is not None:
+            white = on_white(self.rgba, self.mask)
+            if white is not None:
+                self.rgba = white
+                self.applied.add("whiten_background")
+                return
         frame = analyse(self.rgba, self.mask)
         h, w = self.rgba.shape[:2]
         product = self.product()
@@ -191,7 +201,10 @@ class _State:
         small = profile.rules.get("min_size")
         if small:
             p = small.params
-            factor = max(factor, p.get("min_longest", 0) / max(w, h), p.get("min_width", 0) / w,
+            # enlarge to the recommended size, not just the minimum: else the re-check
+            # warns that the recommended size was missed
+            longest = max(p.get("min_longest", 0), p.get("recommended_longest", 0))
+            factor = max(factor, longest / max(w, h), p.get("min_width", 0) / w,
                          p.get("min_height", 0) / h)
         big = profile.rules.get("max_size")
         if big:

@@ -1,0 +1,60 @@
+"""A product on a busy backdrop (wood grain): the cutout finds it, the background rule
+fails the backdrop, nothing is called cut off, and the fix puts it on white."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from plugins.compliance.checks import check, inspect
+from plugins.compliance.cutout import busy_backdrop
+from plugins.compliance.facts import FileFacts
+from plugins.compliance.fixes import apply_fixes, verify
+from plugins.compliance.profiles import load_profile
+
+FACTS = FileFacts("jpeg", 500_000)
+
+
+def _carton_on_wood(side: int = 600) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    x, y = np.arange(side)[None, :], np.arange(side)[:, None]
+    grain = np.sin(x / 3.5 + 4 * np.sin(y / 30.0)) * 0.5 + 0.5
+    noise = cv2.GaussianBlur(rng.normal(0, 1, (side, side)).astype(np.float32), (0, 0), 2)
+    t = np.clip(grain * 0.7 + noise * 0.3, 0, 1)
+    img = np.dstack([110 + 60 * t, 70 + 40 * t, 35 + 25 * t]).astype(np.uint8)
+    a, b = side * 7 // 24, side * 17 // 24
+    img[a:b, side * 35 // 100:side * 65 // 100] = (230, 230, 225)
+    img[side * 3 // 8:side * 13 // 30, side * 38 // 100:side * 62 // 100] = (30, 60, 140)
+    return np.dstack([img, np.full((side, side), 255, np.uint8)])
+
+
+def test_wood_backdrop_fails_background_white_and_is_not_called_cut_off() -> None:
+    image = _carton_on_wood()
+    rules = {v.rule: v for v in check(image, FACTS, load_profile("amazon-main"))}
+    assert rules["background_white"].severity == "error"
+    assert "product_cropped" not in rules
+
+
+def test_the_cutout_runs_only_on_a_busy_backdrop() -> None:
+    white = np.full((400, 400, 4), 255, np.uint8)
+    white[100:300, 150:250, :3] = (40, 90, 160)
+    assert not busy_backdrop(white[..., :3])
+    assert inspect(white, text=False).mask is None
+    assert busy_backdrop(_carton_on_wood()[..., :3])
+
+
+def test_fix_puts_the_product_on_white_and_the_recheck_passes() -> None:
+    profile = load_profile("amazon-main")
+    fixed = apply_fixes(_carton_on_wood(), FACTS, profile)
+    assert "whiten_background" in fixed.applied
+    assert (fixed.image[:5, :5, :3] == 255).all()
+    assert not [v for v in verify(fixed, profile) if v.severity == "error"]
+
+
+def test_resize_fix_reaches_the_recommended_size() -> None:
+    profile = load_profile("amazon-main")
+    small = np.full((300, 300, 4), 255, np.uint8)
+    small[40:260, 60:240, :3] = (40, 90, 160)
+    fixed = apply_fixes(small, FACTS, profile)
+    assert max(fixed.image.shape[:2]) >= profile.rules["min_size"].params["recommended_longest"]
+    assert "min_size" not in {v.rule for v in verify(fixed, profile)}
