@@ -76,7 +76,7 @@ def apply_fixes(image: np.ndarray, facts: FileFacts, profile: Profile,
     reframe = {"scale_to_fill", "pad_to_aspect"} & wanted
     if reframe:
         state.reframe(profile, "scale_to_fill" in wanted, bool(cut))
-    state.resize(profile)
+    state.resize(profile, recommended="resize" in wanted)
     fmt = _output_format(facts, profile)
     data = state.encode(fmt, profile)
     if fmt != facts.format:
@@ -195,15 +195,17 @@ class _State:
         if abs(w / h - r) > 1e-3:
             self.applied.add("pad_to_aspect")
 
-    def resize(self, profile: Profile) -> None:
+    def resize(self, profile: Profile, recommended: bool = False) -> None:
+        """Within the profile's size limits; ``recommended`` (the size fix was asked for)
+        enlarges to the recommended size, not just the minimum: else the re-check warns
+        that the recommended size was missed. Other fixes never enlarge past the minimum."""
         h, w = self.rgba.shape[:2]
         factor = 1.0
         small = profile.rules.get("min_size")
         if small:
             p = small.params
-            # enlarge to the recommended size, not just the minimum: else the re-check
-            # warns that the recommended size was missed
-            longest = max(p.get("min_longest", 0), p.get("recommended_longest", 0))
+            longest = max(p.get("min_longest", 0),
+                          p.get("recommended_longest", 0) if recommended else 0)
             factor = max(factor, longest / max(w, h), p.get("min_width", 0) / w,
                          p.get("min_height", 0) / h)
         big = profile.rules.get("max_size")

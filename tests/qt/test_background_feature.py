@@ -13,9 +13,7 @@ from editor.model.compositor import composite
 from editor.model.document import Document
 from editor.model.layers import MaskLayer, RasterLayer
 from editor.qt.features.background import BackgroundFeature
-from editor.qt.main_window import MainWindow
 from editor.samples import render_sample
-from editor.tasks.registry import Registry
 
 WAIT_MS = 60000
 PREVIEW_WAIT_MS = 400  # longer than the preview's debounce
@@ -36,12 +34,8 @@ def document(shot, with_mask=True) -> Document:
 
 
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow(Registry.discover())
-    win.ask_save_changes = lambda: "discard"
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+def window(qtbot, shown_window):
+    win = shown_window()
     yield win
     qtbot.waitUntil(lambda: not _feature(win).busy, timeout=WAIT_MS)
 

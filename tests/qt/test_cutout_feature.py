@@ -14,7 +14,6 @@ from editor.model.document import Document
 from editor.model.layers import MaskLayer, RasterLayer
 from editor.qt.features.cutout import CutoutFeature, pair_name
 from editor.qt.main_window import MainWindow
-from editor.tasks.registry import Registry
 from editor.training.datasets import scan
 
 W, H = 240, 140
@@ -33,16 +32,8 @@ def photo() -> np.ndarray:
 
 
 @pytest.fixture
-def window(qtbot) -> MainWindow:
-    segment = Registry.discover().get("segment")
-    assert not segment.broken, segment.error
-    win = MainWindow(Registry([segment]))
-    win.ask_save_changes = lambda: "discard"
-    qtbot.addWidget(win)
-    win.resize(900, 600)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+def window(shown_window) -> MainWindow:
+    return shown_window("segment")
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from editor.model.document import Document
 from editor.model.layers import MaskLayer, RasterLayer
 from editor.qt.features.cutout_view import CutoutViewFeature
 from editor.qt.main_window import MainWindow
-from editor.tasks.registry import Registry
 
 W, H = 200, 160
 
@@ -25,15 +24,8 @@ def photo() -> np.ndarray:
 
 
 @pytest.fixture
-def window(qtbot) -> MainWindow:
-    segment = Registry.discover().get("segment")
-    assert not segment.broken, segment.error
-    win = MainWindow(Registry([segment]))
-    win.ask_save_changes = lambda: "discard"
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+def window(shown_window) -> MainWindow:
+    return shown_window("segment")
 
 
 @pytest.fixture

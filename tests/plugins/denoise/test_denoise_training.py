@@ -64,7 +64,7 @@ def test_lightbox_train_denoise_on_clean_photos_makes_a_usable_model(tmp_path, c
     model = tmp_path / "mine.pt"
     code = main(["train", "denoise", str(data), "-o", str(model), "-p", "epochs=1",
                  "-p", "batch=4", "-p", "patch=32", "-p", "patches_per_image=1",
-                 "-p", "val_fraction=0.2", "-p", "start=scratch"])
+                 "-p", "val_fraction=0.2", "-p", "start=scratch", "-p", "allow_small=true"])
     assert code == 0, capsys.readouterr().err
     card = read_card(model)
     assert card.plugin == "denoise" and card.config["trained_on"] == "clean"

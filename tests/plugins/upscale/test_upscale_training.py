@@ -57,7 +57,8 @@ def test_lightbox_train_upscale_on_a_folder_makes_a_usable_model(tmp_path, capsy
     model = tmp_path / "mine.pt"
     code = main(["train", "upscale", str(data), "-o", str(model), "-p", "scale=4",
                  "-p", "epochs=1", "-p", "steps=2", "-p", "batch=2", "-p", "patch=16",
-                 "-p", "val_fraction=0.25", "-p", "degradation=realistic"])
+                 "-p", "val_fraction=0.25", "-p", "degradation=realistic",
+                 "-p", "allow_small=true"])
     assert code == 0, capsys.readouterr().err
     card = read_card(model)
     assert card.plugin == "upscale" and card.config["trained_scales"] == [4]

@@ -113,7 +113,7 @@ def test_the_window_stays_responsive_while_training(qtbot, dialog, squares):
     timer = QTimer(interval=10)
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start()
-    start(dialog, epochs=8)
+    start(dialog, epochs=40, patience=0)  # long enough to sample on a fast, quiet machine
     wait_done(qtbot, dialog)
     timer.stop()
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
