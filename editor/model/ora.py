@@ -145,9 +145,10 @@ def load_ora(path: Path | str, notices: list[str] | None = None) -> Document:
         try:
             return _read(archive, path, [] if notices is None else notices)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
-                RuntimeError) as exc:
-            # a part that fails its checksum, ends early, or claims a compression method or
-            # encryption (RuntimeError) that no OpenRaster file uses: damaged or cut off
+                RuntimeError, UnicodeDecodeError) as exc:
+            # a part that fails its checksum, ends early, claims a compression method or
+            # encryption (RuntimeError) that no OpenRaster file uses, or whose own header
+            # names it in bytes that are not the UTF-8 it claims: damaged or cut off
             raise _damaged(path, f"a part cannot be read ({exc})") from None
 
 

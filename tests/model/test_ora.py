@@ -184,3 +184,21 @@ def test_a_failed_save_keeps_the_previous_project(tmp_path: Path, monkeypatch) -
         save_ora(make_project(), target)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["shoot.ora"]
+
+
+def test_a_part_whose_own_header_names_it_in_broken_utf8_is_damage(tmp_path: Path) -> None:
+    """Found by the .ora fuzz target: a local file header that flags its name as UTF-8 but
+    holds other bytes made zipfile raise UnicodeDecodeError out of load_ora."""
+    good = tmp_path / "good.ora"
+    doc = Document(8, 6)
+    doc.history.push(AddLayer(RasterLayer("Photo", np.full((6, 8, 4), 200, np.uint8))))
+    save_ora(doc, good)
+    data = bytearray(good.read_bytes())
+    at = data.rindex(b"PK\x03\x04", 0, data.index(b"stack.xml"))  # its local header
+    data[at + 7] |= 0x08  # general purpose flags, bit 11: the name is UTF-8 ...
+    name = at + 30
+    data[name] = 0x91  # ... but its first byte cannot start a UTF-8 character
+    bad = tmp_path / "bad.ora"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(ImageFileError, match="the project is damaged"):
+        load_ora(bad)
