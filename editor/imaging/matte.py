@@ -18,6 +18,8 @@ import numpy as np
 SIGMA = 2.0
 #: the estimates are blurred on a copy shrunk until the blur is this many of its pixels
 SMALL_SIGMA = 2.0
+#: points per row when the estimates are read at the rim (cv2.remap's maps stay small)
+REMAP_ROW = 8192
 
 
 def _local_mean(rgb: np.ndarray, weight: np.ndarray, size: tuple[int, int],
@@ -53,12 +55,19 @@ def clean_edges(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     inner, inner_w = _local_mean(crop, (a == 1).astype(np.float32), size, sigma)
     # the estimates are read at the rim's pixels only (bilinear), never resized up whole
     ys, xs = np.nonzero(soft[y0:y1, x0:x1])
-    mx = ((xs + 0.5) * (size[0] / cw) - 0.5).astype(np.float32)[None, :]
-    my = ((ys + 0.5) * (size[1] / ch) - 0.5).astype(np.float32)[None, :]
+    n = len(xs)
+    # cv2.remap takes maps under 32,767 a side: lay the rim's points out in rows
+    width = min(n, REMAP_ROW)
+    rows = -(-n // width)
+    pad = rows * width - n
+    mx = np.pad((xs + 0.5) * (size[0] / cw) - 0.5, (0, pad), mode="edge")
+    my = np.pad((ys + 0.5) * (size[1] / ch) - 0.5, (0, pad), mode="edge")
+    mx = mx.astype(np.float32).reshape(rows, width)
+    my = my.astype(np.float32).reshape(rows, width)
 
     def at(values: np.ndarray) -> np.ndarray:
-        return cv2.remap(values, mx, my, cv2.INTER_LINEAR,
-                         borderMode=cv2.BORDER_REPLICATE)[0]
+        read = cv2.remap(values, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        return read.reshape(rows * width, *read.shape[2:])[:n]
 
     pixel = crop[ys, xs]
     a1 = a[ys, xs][:, None]
