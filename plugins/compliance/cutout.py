@@ -80,8 +80,8 @@ def on_white(image: np.ndarray, mask: np.ndarray, ctx: Context | None = None
     ``background`` plugin, no shadow; None when that plugin is unavailable."""
     params = {"background": "white", "shadow": "none", "harmonise": "off", "layers": "flat"}
     try:
-        result = call_plugin("background", image, params, ctx or QuietContext(),
-                             mask=np.where(mask > 127, 255, 0).astype(np.uint8))
+        # the cutout's soft mask: its rim is un-mixed from the old backdrop, no halo
+        result = call_plugin("background", image, params, ctx or QuietContext(), mask=mask)
     except PluginError:
         return None
     layer = first_layer(result, "raster")
