@@ -38,6 +38,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     check.add_argument("--csv", type=Path, metavar="SUMMARY.csv", help="write a CSV summary")
     check.add_argument("--fix", action="store_true",
                        help="write a fixed copy of each failing photo into OUTDIR")
+    check.add_argument("--pad-edges", action="store_true",
+                       help="with --fix: add white space where a product touches the frame's "
+                            "edge (check first that the frame did not cut part of it off)")
     check.add_argument("-o", "--output", type=Path, metavar="OUTDIR",
                        help="folder for the fixed photos (with --fix)")
     check.add_argument("--overwrite", action="store_true",
@@ -54,6 +57,8 @@ def cmd_check(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if ns.fix and ns.output is None:
         raise UsageError("--fix needs -o OUTDIR for the fixed photos")
+    if ns.pad_edges and not ns.fix:
+        raise UsageError("--pad-edges works with --fix")
     try:
         profile = load_profile(ns.profile)
     except ProfileError as exc:
@@ -90,7 +95,7 @@ def cmd_check(ns: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"{path}: {'passed' if ok else 'FAILED'}{': ' + rules if rules else ''}", file=out)
         if ns.fix and not ok:
             fixed_count += _fix_one(path, loaded.pixels, facts, profile, violations, ns.output,
-                                    written, out, err, inputs)
+                                    written, out, err, inputs, ns.pad_edges)
     report = reports.build_report(profile.name, entries)
     try:
         if ns.json:
@@ -151,12 +156,12 @@ def _refuse_replacing(files: list[Path], outdir: Path) -> None:
 
 def _fix_one(path: Path, pixels, facts, profile, violations, outdir: Path,  # noqa: ANN001
              written: set[Path], out: TextIO, err: TextIO,
-             inputs: frozenset[Path] | set[Path] = frozenset()) -> int:
+             inputs: frozenset[Path] | set[Path] = frozenset(), pad_edges: bool = False) -> int:
     from plugins.compliance.checks import passed
     from plugins.compliance.fixes import FixError, apply_fixes, verify
 
     try:
-        fixed = apply_fixes(pixels, facts, profile, violations)
+        fixed = apply_fixes(pixels, facts, profile, violations, pad_edges=pad_edges)
     except FixError as exc:
         print(f"{path}: cannot fix: {exc}", file=err)
         return 0

@@ -20,12 +20,14 @@ from plugins.compliance.product import Frame, analyse
 from plugins.compliance.profiles import LEARNED_PREFIX, Profile, Rule
 from plugins.compliance.text import TextBox, TextDetectorUnavailable, detect_text
 
-#: which fix cures which rule (None: needs a reshoot or manual work)
+#: which fix cures which rule (None: needs a reshoot or manual work). ``pad_edges`` (white
+#: space where the product meets the frame) is only made when asked for: a product cut off
+#: by the frame looks whole once padded, so "Fix all" and ``--fix`` leave it to the user
 FIXES: dict[str, str | None] = {
     "format": "convert_format", "file_size": "reencode", "min_size": "resize",
     "max_size": "resize", "aspect_ratio": "pad_to_aspect", "color_mode": "convert_color",
     "transparency": "flatten_transparency", "background_white": "whiten_background",
-    "fill_ratio": "scale_to_fill", "product_cropped": None, "border": "remove_border",
+    "fill_ratio": "scale_to_fill", "product_cropped": "pad_edges", "border": "remove_border",
     "text_overlay": None, "watermark": None, "collage": None, "blur": None,
 }
 TEXT_RULES = frozenset({"text_overlay", "watermark"})

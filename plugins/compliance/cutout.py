@@ -55,23 +55,51 @@ def product_mask(image: np.ndarray, ctx: Context | None = None) -> np.ndarray | 
     return _main_parts(layer.data >= 128)
 
 
+#: the opening that parts the product from backdrop clutter joined to it by a thin bridge
+#: (a shelf's edge, a neighbour's rim), as a share of the frame's short side
+BRIDGE = 0.03
+
+
+def _at_edge(stats_row: np.ndarray, h: int, w: int) -> bool:
+    x, y, bw, bh = (int(v) for v in stats_row[:4])
+    return x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1
+
+
 def _main_parts(mask: np.ndarray) -> np.ndarray:
-    """The largest part of a cutout mask, and the other large parts clear of the frame's
-    edge (a patch of wood grain at the edge the cutout took for product is dropped, so it
-    is not read as a product cut off there), as uint8 0/255."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
-    if count <= 2:
-        return mask.astype(np.uint8) * 255
+    """The product's parts of a cutout mask, as uint8 0/255.
+
+    On a busy backdrop the cutout also takes other salient things: a patch of wood grain,
+    the next products on a shelf. Taken for product, those reach the frame's edge and the
+    product is called cut off. So parts that reach the edge are dropped when a large part
+    clear of the edge is there (a quarter of the largest part's area or more): that one is
+    the product; clutter joined to it by a thin bridge is parted first by an opening. With
+    nothing clear of the edge, the largest part stays: the product is cut off indeed."""
+    mask = mask.astype(bool)
     h, w = mask.shape
+    size = max(3, int(BRIDGE * min(h, w)) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    opened = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(opened, 8)
+    if count <= 1:
+        return mask.astype(np.uint8) * 255
     areas = stats[1:, cv2.CC_STAT_AREA]
-    largest = int(np.argmax(areas)) + 1
-    keep = np.zeros(count, bool)
-    keep[largest] = True
-    for i in range(1, count):
-        x, y, bw, bh, area = (int(v) for v in stats[i])
-        at_edge = x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1
-        keep[i] |= area >= 0.25 * areas[largest - 1] and not at_edge
-    return keep[labels].astype(np.uint8) * 255
+    largest = int(areas.max())
+    clear = [i for i in range(1, count) if not _at_edge(stats[i], h, w)
+             and stats[i, cv2.CC_STAT_AREA] >= 0.25 * largest]
+    if clear:
+        keep = np.zeros(count, bool)
+        keep[clear] = True
+        # back to the cutout's own outline: the opened parts, grown over what the opening
+        # shaved off them, within the mask
+        grown = cv2.dilate(keep[labels].astype(np.uint8), kernel) > 0
+        count2, labels2 = cv2.connectedComponents((mask & grown).astype(np.uint8), 8)
+        seeds = np.unique(labels2[keep[labels]])
+        return np.isin(labels2, seeds[seeds > 0]).astype(np.uint8) * 255
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    if count <= 1:
+        return mask.astype(np.uint8) * 255
+    biggest = int(np.argmax(stats[1:, cv2.CC_STAT_AREA])) + 1
+    return (labels == biggest).astype(np.uint8) * 255
 
 
 def on_white(image: np.ndarray, mask: np.ndarray, ctx: Context | None = None

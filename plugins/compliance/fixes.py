@@ -28,6 +28,8 @@ WRITABLE = {"jpeg": ("JPEG", ".jpg"), "png": ("PNG", ".png")}
 JPEG_QUALITIES = (95, 90, 85, 80, 75, 70, 60)
 #: how far above the minimum fill the fixer aims, so the re-check passes with a margin
 FILL_MARGIN = 0.03
+#: the share of the frame a padded product fills when the profile sets no fill ratio
+PAD_FILL = 0.9
 
 
 class FixError(Exception):
@@ -51,19 +53,28 @@ class Fixed:
     transform: tuple[float, float, float] = (1.0, 0.0, 0.0)
 
 
+#: fixes made only when asked for by name (``only``) or by ``pad_edges=True``
+ON_REQUEST = frozenset({"pad_edges"})
+
+
 def apply_fixes(image: np.ndarray, facts: FileFacts, profile: Profile,
                 violations: list[Violation] | None = None, mask: np.ndarray | None = None,
-                only: set[str] | None = None) -> Fixed:
+                only: set[str] | None = None, pad_edges: bool = False) -> Fixed:
     """Fix ``image`` for ``profile``. ``violations`` (checked here when None) say which fixes
     are needed: those of the errors, or, with ``only`` (a Fix button per violation), those
-    fix ids whatever the severity. ``mask`` is the product mask from a cutout, if any."""
+    fix ids whatever the severity. ``mask`` is the product mask from a cutout, if any.
+
+    A product touching the frame's edge is padded with white only when asked for
+    (``only`` names ``pad_edges``, or ``pad_edges=True``): the fixer cannot tell a product
+    standing on the edge from one the frame cuts off, and padding would hide the cut."""
     if violations is None:
         violations = check(image, facts, profile, mask)
     if only is None:
         wanted = {v.fix for v in violations if v.fix and v.severity == "error"}
+        wanted -= ON_REQUEST - ({"pad_edges"} if pad_edges else set())
     else:
         wanted = {v.fix for v in violations if v.fix} & only
-    cut = {v.message for v in violations if v.rule == "product_cropped"}
+    cut = [v for v in violations if v.rule == "product_cropped"]
     if mask is None and needs_cutout(image):
         mask = product_mask(image)  # a busy backdrop: the cutout finds the product
     state = _State(image.copy(), mask)
@@ -73,9 +84,14 @@ def apply_fixes(image: np.ndarray, facts: FileFacts, profile: Profile,
         state.remove_border()
     if "whiten_background" in wanted:
         state.whiten()
+    pad = "pad_edges" in wanted and bool(cut)
     reframe = {"scale_to_fill", "pad_to_aspect"} & wanted
-    if reframe:
-        state.reframe(profile, "scale_to_fill" in wanted, bool(cut))
+    if reframe or pad:
+        state.reframe(profile, "scale_to_fill" in wanted or pad, bool(cut) and not pad)
+    if pad:
+        state.applied.add("pad_edges")
+        state.notes.append("added white space where the product touched the frame's edge; "
+                           "if the frame cut part of it off, use a photo that shows all of it")
     state.resize(profile, recommended="resize" in wanted)
     fmt = _output_format(facts, profile)
     data = state.encode(fmt, profile)
@@ -176,13 +192,14 @@ class _State:
         fill_rule = profile.rules.get("fill_ratio")
         nw, nh = (r * h, h) if w / h < r else (w, w / r)
         x0, y0 = (w - nw) / 2, (h - nh) / 2
-        if fill_rule and box is not None:
-            p = fill_rule.params
+        if (fill_rule or fill) and box is not None:
+            p = fill_rule.params if fill_rule else {}
             mode = p.get("mode", "longest_side")
             low, high = float(p.get("min", 0.0)), float(p.get("max", 1.0))
+            target = min(low + FILL_MARGIN, 0.95, high - 0.02) if fill_rule else PAD_FILL
             padded = product_fill(box, (int(nw), int(nh)), mode)
             if fill or not low <= padded <= high:
-                nw, nh = _frame_for(box, r, min(low + FILL_MARGIN, 0.95, high - 0.02), mode)
+                nw, nh = _frame_for(box, r, target, mode)
                 x0 = (box[0] + box[2]) / 2 - nw / 2
                 y0 = (box[1] + box[3]) / 2 - nh / 2
                 if keep_cut:  # a cut product stays cut: do not hide the cut edge in white

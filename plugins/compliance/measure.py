@@ -77,21 +77,32 @@ def _text_boxes(ins: Inspection) -> list[Box]:
 
 
 def _off_product_text(ins: Inspection) -> list[tuple[Box, float]]:
-    """Text boxes (working pixels) on the background, with their contrast."""
+    """Text boxes (working pixels) on the background, with their contrast. Text mostly
+    inside the product's hull is its print: on a white carton the backdrop estimate runs
+    into the pale face, and the words printed there would otherwise read as added text."""
     product = ins.frame.product
-    return [(b, _contrast(ins, b)) for b in _text_boxes(ins) if off_product(b, product)]
+    hull = _hull(product)
+    return [(b, _contrast(ins, b)) for b in _text_boxes(ins)
+            if off_product(b, product) and _covered(hull, b) < 0.5]
+
+
+#: how far (share) the heights / widths of a tiled watermark's lines may differ
+TILED_HEIGHT, TILED_WIDTH = 0.3, 0.1
 
 
 def _tiled_text(ins: Inspection) -> list[Box]:
-    """Boxes of a tiled watermark: at least three text lines of one height, stacked at
-    regular steps over a large part of the frame (product labels are not repeated so)."""
+    """Boxes of a tiled watermark: at least three lines of the same text (one height and one
+    width) stacked over a large part of the frame. A package's own print stacks lines too
+    (a milk carton's "EKOLOGISK / MELLAN / MJÖLK") but they are words of different widths."""
     boxes = sorted(_text_boxes(ins), key=lambda b: b[1])
     h = ins.frame.product.shape[0]
     for first in boxes:
-        height = first[3] - first[1]
-        same = [b for b in boxes if abs((b[3] - b[1]) / height - 1) < 0.3]
-        tops = [b[1] for b in same]
-        if len(same) >= 3 and tops[-1] - tops[0] >= 0.4 * h:
+        height, width = first[3] - first[1], first[2] - first[0]
+        same = [b for b in boxes if abs((b[3] - b[1]) / height - 1) < TILED_HEIGHT
+                and abs((b[2] - b[0]) / width - 1) < TILED_WIDTH]
+        tops, widths = [b[1] for b in same], [b[2] - b[0] for b in same]
+        if (len(same) >= 3 and tops[-1] - tops[0] >= 0.4 * h
+                and max(widths) <= (1 + TILED_WIDTH) * min(widths)):
             return same
     return []
 

@@ -39,7 +39,8 @@ def run(request: Request, ctx: Context) -> Result:
     if request.params.get("fix"):
         ctx.progress(0.6, "Fixing")
         try:
-            fixed = apply_fixes(image, facts, profile, violations, request.mask)
+            fixed = apply_fixes(image, facts, profile, violations, request.mask,
+                                pad_edges=bool(request.params.get("pad_edges")))
         except FixError as exc:
             raise PluginError(f"cannot fix: {exc}") from None
         ctx.progress(0.85, "Checking the fixed photo again")

@@ -853,6 +853,11 @@
         </message>
         <message>
             <location filename="../../editor/qt/panels/compliance.py" />
+            <source>Add white space where the product meets the frame's edge; check first that the frame did not cut it off</source>
+            <translation>在商品碰到画面边缘处补白边；请先确认商品没有被画面裁掉</translation>
+        </message>
+        <message>
+            <location filename="../../editor/qt/panels/compliance.py" />
             <source>Check</source>
             <translation>检查</translation>
         </message>

@@ -133,3 +133,29 @@ def test_a_fixed_copy_never_replaces_another_input_of_the_run(shots, tmp_path, c
 def test_fix_needs_an_output_folder(shots, capsys) -> None:
     assert run_cli(shots / "grey.jpg", "--profile", "amazon-main", "--fix") == 2
     assert "-o OUTDIR" in capsys.readouterr().err
+
+
+def test_pad_edges_pads_a_product_standing_on_the_bottom_edge(tmp_path, capsys) -> None:
+    import numpy as np
+    from PIL import Image
+
+    from editor.model.imageio import load_image
+
+    image = np.full((800, 800, 3), 255, np.uint8)
+    image[240:800, 300:500] = (40, 90, 160)
+    photo = tmp_path / "in" / "standing.png"
+    photo.parent.mkdir()
+    Image.fromarray(image).save(photo)
+    plain, padded = tmp_path / "plain", tmp_path / "padded"
+    assert run_cli(photo, "--profile", "amazon-main", "--fix", "-o", plain) == 1
+    assert "still fail" in capsys.readouterr().out  # the cut stays reported without consent
+    run_cli(photo, "--profile", "amazon-main", "--fix", "--pad-edges", "-o", padded)
+    out = capsys.readouterr().out
+    assert "still fail" not in out
+    fixed = load_image(next(padded.iterdir())).pixels
+    assert (fixed[-int(0.03 * fixed.shape[0]):, :, :3] >= 250).all()
+
+
+def test_pad_edges_needs_fix(shots, capsys) -> None:
+    assert run_cli(shots / "good.jpg", "--profile", "amazon-main", "--pad-edges") == 2
+    assert "--pad-edges works with --fix" in capsys.readouterr().err

@@ -122,6 +122,28 @@ def test_fix_whitens_the_background_in_one_undo_step_and_the_recheck_passes(qtbo
     assert "background_white" in rules(feature)
 
 
+def standing_on_the_bottom_edge() -> np.ndarray:
+    image = np.full((900, 900, 4), 255, np.uint8)
+    image[110:900, 330:570, :3] = (40, 90, 160)
+    return image
+
+
+def test_a_product_on_the_edge_is_padded_only_from_its_own_fix_button(qtbot, window):
+    feature = checked(qtbot, window, standing_on_the_bottom_edge())
+    index = next(i for i, v in enumerate(feature.panel.violations())
+                 if v.rule == "product_cropped")
+    button = feature.panel.fix_button(index)
+    assert button is not None and "did not cut it off" in button.toolTip()
+    assert [r for r, s in rules(feature).items() if s == "error"] == ["product_cropped"]
+    assert not feature.panel.fix_all_button.isEnabled()  # Fix All never pads
+    doc = window.document
+    steps = doc.history.index
+    button.click()
+    qtbot.waitUntil(lambda: doc.history.index == steps + 1, timeout=WAIT_MS)
+    checked(qtbot, window)
+    assert "product_cropped" not in rules(feature)
+
+
 def test_live_check_follows_an_edit_and_can_be_switched_off(qtbot, window):
     feature = checked(qtbot, window, _studio_shot()[0])
     doc = window.document

@@ -37,7 +37,7 @@ from editor.qt.features import Feature, feature
 from editor.qt.panels.compliance import CompliancePanel
 from plugins.compliance.checks import Violation, check, passed
 from plugins.compliance.facts import facts_for_pixels
-from plugins.compliance.fixes import apply_fixes
+from plugins.compliance.fixes import ON_REQUEST, apply_fixes
 from plugins.compliance.profiles import list_profiles, load_profile
 
 if TYPE_CHECKING:
@@ -149,6 +149,7 @@ class ComplianceFeature(Feature):
         self.panel.live_toggled.connect(self._live_toggled)
         self.panel.check_requested.connect(self.check_now)
         self.panel.violation_selected.connect(self._show_violation)
+        self.panel.manual_fixes = ON_REQUEST
         self.panel.fix_requested.connect(self.fix)
         self.panel.fix_all_requested.connect(lambda: self.fix(None))
         self.dock.visibilityChanged.connect(self._dock_shown)

@@ -58,6 +58,8 @@ class CompliancePanel(QWidget):
         super().__init__(parent)
         self._violations: list[Any] = []
         self._busy_fixing = False
+        #: fixes made only from their own Fix button, never by Fix All
+        self.manual_fixes: frozenset[str] = frozenset()
         self.profile_combo = QComboBox()
         self.profile_combo.setObjectName("compliance-profile")
         self.profile_combo.setToolTip(self.tr("The marketplace rules to check the photo against"))
@@ -206,7 +208,11 @@ class CompliancePanel(QWidget):
     def _fix_button(self, violation: Any) -> QToolButton:
         button = QToolButton()
         button.setText(self.tr("Fix"))
-        button.setToolTip(self.tr("Fix this problem ({fix})").format(fix=violation.fix))
+        if violation.fix in self.manual_fixes:
+            button.setToolTip(self.tr("Add white space where the product meets the frame's "
+                                      "edge; check first that the frame did not cut it off"))
+        else:
+            button.setToolTip(self.tr("Fix this problem ({fix})").format(fix=violation.fix))
         button.clicked.connect(lambda: self.fix_requested.emit(violation))
         return button
 
@@ -214,5 +220,6 @@ class CompliancePanel(QWidget):
         for index in range(self.list.topLevelItemCount()):
             if (button := self.fix_button(index)) is not None:
                 button.setEnabled(not self._busy_fixing)
-        fixable = any(v.fix and v.severity == "error" for v in self._violations)
+        fixable = any(v.fix and v.severity == "error" and v.fix not in self.manual_fixes
+                      for v in self._violations)
         self.fix_all_button.setEnabled(fixable and not self._busy_fixing)

@@ -10,7 +10,7 @@ import pytest
 from editor.model.imageio import decode_image
 from plugins.compliance import synth
 from plugins.compliance.checks import check, passed
-from plugins.compliance.facts import facts_from_bytes
+from plugins.compliance.facts import FileFacts, facts_from_bytes
 from plugins.compliance.fixes import apply_fixes, verify
 
 SIZE = 640
@@ -111,3 +111,29 @@ def test_the_plugin_reports_and_returns_the_fixed_photo_as_a_layer() -> None:
     assert result.report["fixed"]["passed"] is True
     kinds = {layer.role: layer.kind for layer in result.layers}
     assert kinds == {"product": "mask", "fixed": "raster"}
+
+
+def _standing_on_the_bottom_edge() -> np.ndarray:
+    """A bottle on white whose base meets the frame's bottom edge."""
+    image = np.full((600, 600, 4), 255, np.uint8)
+    image[180:600, 230:370, :3] = (40, 90, 160)
+    image[120:180, 270:330, :3] = (30, 60, 120)
+    return image
+
+
+def test_a_product_on_the_bottom_edge_is_padded_when_asked(profile) -> None:
+    image = _standing_on_the_bottom_edge()
+    facts = FileFacts("jpeg", 200_000)
+    found = check(image, facts, profile)
+    cut = [v for v in found if v.rule == "product_cropped"]
+    assert cut and cut[0].fix == "pad_edges" and "bottom" in cut[0].message
+    # Fix all / --fix alone keep the cut reported: padding could hide a real cut
+    assert "product_cropped" in {v.rule for v in verify(apply_fixes(image, facts, profile,
+                                                                      found), profile)}
+    for fixed in (apply_fixes(image, facts, profile, found, pad_edges=True),
+                  apply_fixes(image, facts, profile, found, only={"pad_edges"})):
+        assert "pad_edges" in fixed.applied
+        assert any("cut part of it off" in n for n in fixed.notes)
+        assert "product_cropped" not in {v.rule for v in verify(fixed, profile)}
+        h = fixed.image.shape[0]
+        assert (fixed.image[int(0.97 * h):, :, :3] == 255).all()  # white space below it
