@@ -7,8 +7,9 @@ held-out BSDS backdrops, then recoloured (``products-heldout``); training never 
 these photos, products or backdrops. For each: MSE, fMSE (MSE over the object) and PSNR of
 the bundled harmoniser (``background/harmonise``) against the no-op (the composite itself)
 and Reinhard colour transfer (the object's Lab mean and spread matched to the backdrop's),
-plus the share of composites where the harmoniser is worse than the no-op, and its speed in
-seconds per megapixel on a 2000 x 1500 composite.
+plus the share of composites where the harmoniser is worse than the no-op, how many it
+left as they were (its confidence gate, :data:`plugins.background.harmonise.MIN_CHANGE`),
+and its speed in seconds per megapixel on a 2000 x 1500 composite.
 
 **Two-folder restyle**: BSDS400 split in halves by a hash of the name; ``a/`` holds photos
 of one half, ``b/`` photos of the other half under a fixed colour grade (:func:`grade`:
@@ -88,7 +89,7 @@ def harmonisation_cases(report: Report):
 def bench_harmonise(report: Report, model: str | None = None) -> None:
     """The harmonisation lines; ``model`` None is the bundled harmoniser."""
     from editor.tasks.api import PluginError
-    from plugins.background.harmonise import harmonise, load_harmoniser
+    from plugins.background.harmonise import MIN_CHANGE, harmonise, load_harmoniser
 
     if report.folder("background/harmonise", "segmentation", "sod-dev") is None:
         return
@@ -98,6 +99,7 @@ def bench_harmonise(report: Report, model: str | None = None) -> None:
         report.skip("background/harmonise", str(exc))
         return
     every: list[tuple[float, float, float]] = []
+    untouched = 0
     for name, cases in harmonisation_cases(report):
         scores: dict[str, list[tuple[float, float, float]]] = {"ours": [], "noop": [],
                                                                "reinhard": []}
@@ -105,6 +107,7 @@ def bench_harmonise(report: Report, model: str | None = None) -> None:
             alpha = np.clip(np.rint(mask * 255), 0, 255).astype(np.uint8)
             outs = {"ours": harmonise(comp, alpha, 1.0, "cpu", model), "noop": comp,
                     "reinhard": reinhard(comp, mask)}
+            untouched += bool(np.array_equal(outs["ours"], comp))
             for key, out in outs.items():
                 scores[key].append((masked_mse(out, target), masked_mse(out, target, mask),
                                     psnr(out, target)))
@@ -124,6 +127,8 @@ def bench_harmonise(report: Report, model: str | None = None) -> None:
     report.note(f"harmonise: fMSE / no-op fMSE over all {len(every)} held-out composites = "
                 f"{np.mean([e[0] for e in every]) / np.mean([e[1] for e in every]):.3f} "
                 "(target <= 0.5)")
+    report.note(f"harmonise: {untouched} of {len(every)} composites left as they were "
+                f"(confidence gate MIN_CHANGE = {MIN_CHANGE:g}; 0 is off)")
     # speed on a large composite: a held-out case enlarged to 2000 x 1500
     comp, _, mask = cases[0]
     big = cv2.resize(comp, (2000, 1500), interpolation=cv2.INTER_LINEAR)

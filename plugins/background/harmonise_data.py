@@ -13,6 +13,9 @@ agree on which photos training never sees:
 - ``restoration/train-bsds400`` backdrops: :data:`BACKDROPS_BENCH` for the benchmark, and
   the salient-object photos held out above are never used as backdrops in training (the
   SOD photos are BSDS photos).
+
+``python -m plugins.background.harmonise_data`` calibrates the harmoniser's confidence gate
+(:data:`plugins.background.harmonise.MIN_CHANGE`) on validation and training composites.
 """
 
 from __future__ import annotations
@@ -174,3 +177,87 @@ def harmonisation_case(source: Source, rng: np.random.Generator,
         if fmse >= MIN_FMSE:
             break
     return comp, target, source.mask
+
+
+# -- calibrating the harmoniser's confidence gate -------------------------------------------
+#: calibration composites: perturbations per validation SOD photo, pasted training products
+CALIBRATION_SOD_REPEATS, CALIBRATION_PRODUCTS = 20, 400
+
+
+def calibration_cases(data: Path = DATA,
+                      seed: int = 777) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
+    """(group, composite, target, mask) for choosing the harmoniser's
+    :data:`plugins.background.harmonise.MIN_CHANGE`: the validation SOD photos, each
+    perturbed :data:`CALIBRATION_SOD_REPEATS` times, and training products pasted on
+    training backdrops. Nothing the benchmark holds out is read."""
+    parts = split(data)
+    rng = np.random.default_rng(seed)
+    cases = []
+    for src in load_sod(parts["sod_val"], data):
+        cases += [("sod-val", *harmonisation_case(src, rng))
+                  for _ in range(CALIBRATION_SOD_REPEATS)]
+    products = load_products(parts["products_train"], data)
+    backdrops = load_backdrops(parts["backdrops_train"], data)
+    for _ in range(CALIBRATION_PRODUCTS):
+        src = paste(products[int(rng.integers(len(products)))],
+                    backdrops[int(rng.integers(len(backdrops)))], rng)
+        cases.append(("products-train", *harmonisation_case(src, rng)))
+    return cases
+
+
+def choose_min_change(rows: Sequence[tuple[str, float, float, float]],
+                      worse_limit: float = 10.0) -> float:
+    """The gate that keeps the fMSE lowest while, in every group, at most ``worse_limit``
+    percent of the cases end worse than the composite itself.
+
+    ``rows`` are (group, predicted change, fMSE harmonised, fMSE of the composite) per case;
+    a case whose predicted change is below the gate keeps the composite's fMSE."""
+    groups = sorted({r[0] for r in rows})
+    best: tuple[float, float] | None = None
+    for gate in sorted({0.0, *(float(r[1]) + 1e-6 for r in rows)}):
+        kept = [(g, out if change >= gate else noop, noop) for g, change, out, noop in rows]
+        worst = max(100.0 * np.mean([k[1] > k[2] for k in kept if k[0] == g]) for g in groups)
+        total = float(np.mean([k[1] for k in kept]))
+        if worst <= worse_limit and (best is None or total < best[1]):
+            best = (gate, total)
+    if best is None:
+        raise ValueError("no gate keeps the worse-than-composite share within the limit")
+    return best[0]
+
+
+def calibrate(data: Path = DATA, model: str | None = None) -> list[tuple[str, float, float, float]]:
+    """(group, predicted change, fMSE harmonised, fMSE of the composite) of the bundled (or
+    ``model``) harmoniser on :func:`calibration_cases`, with no gate."""
+    from plugins.background.harmonise import (
+        apply_params,
+        load_harmoniser,
+        predict,
+        predicted_change,
+    )
+
+    net = load_harmoniser(model)
+    rows = []
+    for group, comp, target, mask in calibration_cases(data):
+        alpha = np.clip(np.rint(mask * 255), 0, 255).astype(np.uint8)
+        params = predict(net, comp, alpha)
+        out = apply_params(comp, alpha, params)
+        inside = mask >= 0.5
+        fmse = [float(((x[inside].astype(np.float64) - target[inside]) ** 2).mean())
+                for x in (out, comp)]
+        rows.append((group, predicted_change(comp, alpha, params), *fmse))
+    return rows
+
+
+if __name__ == "__main__":
+    import torch
+
+    torch.set_num_threads(1)
+    found = calibrate()
+    gate = choose_min_change(found)
+    for group in sorted({r[0] for r in found}):
+        mine = [r for r in found if r[0] == group]
+        worse = np.mean([(out if c >= gate else noop) > noop for _, c, out, noop in mine])
+        print(f"{group}: {len(mine)} composites, worse than the composite "
+              f"{100 * np.mean([r[2] > r[3] for r in mine]):.1f} % ungated, "
+              f"{100 * worse:.1f} % gated")
+    print(f"MIN_CHANGE = {gate:.1f}")

@@ -10,7 +10,7 @@ import pytest
 
 from editor.tasks.api import PluginError
 from editor.training.store import ModelCard, bundled_model, save_model
-from plugins.background.harmonise import apply_params, harmonise
+from plugins.background.harmonise import MIN_CHANGE, apply_params, harmonise, predicted_change
 from plugins.background.model import PLUGIN_ID, build_cycle_style, colour_transform
 
 needs_bundled = pytest.mark.skipif(bundled_model(PLUGIN_ID, "harmonise") is None,
@@ -95,6 +95,43 @@ def test_full_size_transform_matches_the_training_transform():
     theirs = colour_transform(x, torch.from_numpy(params)[None].float())[0]
     theirs = (theirs.permute(1, 2, 0).numpy() * 255).round()
     assert np.abs(ours.astype(int) - theirs.astype(int)).max() <= 1
+
+
+def test_predicted_change_is_the_mean_squared_move_of_the_product():
+    rgb = np.full((20, 20, 3), 100, np.uint8)
+    alpha = np.zeros((20, 20), np.uint8)
+    alpha[5:15, 5:15] = 255
+    assert predicted_change(rgb, alpha, np.zeros(15)) == 0.0
+    lift = np.zeros(15)
+    lift[12:15] = 10 / 255  # every channel of the product up by 10 levels
+    assert predicted_change(rgb, alpha, lift) == pytest.approx(100.0, rel=1e-3)
+    assert predicted_change(rgb, np.zeros_like(alpha), lift) == 0.0
+
+
+@needs_bundled
+def test_a_gate_keeps_a_product_that_fits_and_still_takes_an_obvious_cast_off():
+    truth, alpha = scene()
+    comp = with_cast(truth, alpha)
+    # the untouched scene gets a small predicted change, the cast a larger one
+    np.testing.assert_array_equal(harmonise(truth, alpha, 1.0, "cpu", min_change=200.0), truth)
+    assert not np.array_equal(harmonise(truth, alpha, 1.0, "cpu"), truth)
+    gated = harmonise(comp, alpha, 1.0, "cpu", min_change=200.0)
+    np.testing.assert_array_equal(gated, harmonise(comp, alpha, 1.0, "cpu"))
+    assert fmse(gated, truth, alpha) < 0.7 * fmse(comp, truth, alpha)
+
+
+def test_choosing_the_gate_keeps_the_worse_share_within_the_limit():
+    from plugins.background.harmonise_data import choose_min_change
+
+    # (group, predicted change, fMSE harmonised, fMSE left alone): the smallest change
+    # helps a lot, the next one does harm
+    rows = [("a", 10.0, 50.0, 900.0), ("a", 20.0, 300.0, 200.0), ("a", 500.0, 100.0, 400.0),
+            ("b", 600.0, 50.0, 400.0), ("b", 700.0, 90.0, 100.0)]
+    # lowest fMSE with no limit: apply everything, one case in three of group a worse
+    assert choose_min_change(rows, worse_limit=100.0) == 0.0
+    # at most 10 % worse: both small changes are held back, the large ones applied
+    assert 20.0 < choose_min_change(rows, worse_limit=10.0) <= 500.0
+    assert MIN_CHANGE >= 0.0
 
 
 def test_bad_inputs_and_models_are_clear_errors(tmp_path):
