@@ -13,14 +13,11 @@ from pathlib import Path
 
 from editor.model.imageio import flatten
 from editor.tasks.api import Context, PluginError, Request, Result
-from editor.training import features
 from editor.training.backbones import WeightsUnavailable
 from editor.training.store import ModelError, model_for, sha256_of
 from plugins.classify.model import PLUGIN_ID, Classifier, load_classifier
 
 CSV_FILE = "predictions.csv"
-
-
 
 
 @lru_cache(maxsize=4)
@@ -38,12 +35,12 @@ def run(request: Request, ctx: Context) -> Result:
     ctx.progress(0.1, "Loading the classifier")
     try:
         classifier = _classifier(str(path), sha256_of(Path(path)) if Path(path).is_file() else "")
-        embed = features.shared_embedder(ctx.device if ctx.device in ("cpu", "cuda") else "cpu")
+        device = ctx.device if ctx.device in ("cpu", "cuda") else "cpu"
+        ctx.progress(0.4, "Classifying")
+        probs = classifier.classify([flatten(request.image, (255, 255, 255))], device)
     except (ModelError, WeightsUnavailable, OSError) as exc:
         raise PluginError(str(exc)) from None
-    ctx.progress(0.4, "Classifying")
-    vector = embed([flatten(request.image, (255, 255, 255))])
-    report = classifier.describe(classifier.predict(vector)[0])
+    report = classifier.describe(probs[0])
     report.update(review=report["score"] < review, review_below=review, model=str(path))
     top5 = ";".join(f"{t['label']}:{t['score']:.3f}" for t in report["top5"])
     report["csv"] = {"file": CSV_FILE, "row": {"label": report["label"],

@@ -1,10 +1,13 @@
-"""``lightbox train classify DIR``: a head on cached backbone features of class folders.
+"""``lightbox train classify DIR``: a classifier on class folders, trained on cached activations.
 
-The backbone stays frozen, so each photo's features (the photo itself plus a few augmented
-views: crops, mirror, colour jitter) are computed once, during the first epoch, and kept in
-the per-user feature cache by content hash; every later epoch, and every later training run
-on the same photos, only trains the head: seconds, not minutes. Each step picks one cached
-view per photo at random, which is how the augmentations reach the head.
+The backbone is never run again once a photo is known: each photo's activations (the photo
+itself plus a few augmented views: crops, mirror, colour jitter) are computed once, during
+the first epoch, and kept in the per-user feature cache by content hash. With ``tune=1``
+(the default) those are the inputs of EfficientNet-Lite0's last block, which is fine-tuned
+with the head conv and a linear head (:mod:`plugins.classify.tail`); with ``tune=0`` they
+are the shared frozen features and only the head trains. Either way an epoch costs seconds,
+not a pass of the whole network. Each step picks one cached view per photo at random, which
+is how the augmentations reach the model.
 """
 
 from __future__ import annotations
@@ -17,7 +20,14 @@ import numpy as np
 from editor.training.datasets import Dataset, Sample
 from editor.training.features import BACKBONE_ID, FeatureCache, SampleFeatures
 from editor.training.task import TrainingTask
-from plugins.classify.model import ARCHITECTURE, build_head, coarse_scores, parent
+from plugins.classify.model import (
+    ARCHITECTURE,
+    TUNED_ARCHITECTURE,
+    build_model,
+    coarse_scores,
+    parent,
+)
+from plugins.classify.tail import TAIL_ID, tail_cache
 
 if TYPE_CHECKING:
     import torch
@@ -32,7 +42,14 @@ class ClassifyTask(TrainingTask):
 
     def __init__(self, params: dict[str, Any], cache: FeatureCache | None = None) -> None:
         super().__init__(params)
-        self.store = SampleFeatures(cache)
+        self.tune = bool(int(params.get("tune", 1)))
+        if self.tune:
+            self.architecture = TUNED_ARCHITECTURE
+            # a fine-tuned model soon gets nearly every photo of a random split of the
+            # user's folders right (they share sessions with the training photos), so the
+            # epoch to keep is told apart by the held-out loss, which keeps moving
+            self.primary_metric, self.higher_is_better = "loss", False
+        self.store = SampleFeatures(tail_cache(cache) if self.tune else cache)
         self.classes: list[str] = []
 
     def prepare(self, dataset: Dataset) -> None:
@@ -40,14 +57,13 @@ class ClassifyTask(TrainingTask):
         self._index = {c: i for i, c in enumerate(self.classes)}
 
     def config(self) -> dict[str, Any]:
-        return {"classes": self.classes, "backbone": BACKBONE_ID,
-                "hidden": int(self.params.get("hidden", 0)),
+        return {"classes": self.classes, "backbone": TAIL_ID if self.tune else BACKBONE_ID,
+                "hidden": 0 if self.tune else int(self.params.get("hidden", 0)),
                 "dropout": float(self.params.get("dropout", 0.5)),
-                "views": int(self.params.get("views", 3))}
+                "views": int(self.params.get("views", 4))}
 
     def build_model(self) -> torch.nn.Module:
-        return build_head(len(self.classes), int(self.params.get("hidden", 0)),
-                          float(self.params.get("dropout", 0.5)))
+        return build_model(self.config())
 
     def _features(self, samples: Sequence[Sample], views: int) -> tuple[np.ndarray, np.ndarray]:
         return self.store.get(samples, self._index, views)
@@ -55,7 +71,7 @@ class ClassifyTask(TrainingTask):
     def batches(self, samples: Sequence[Sample], rng: np.random.Generator) -> Iterator[Any]:
         import torch
 
-        views = int(self.params.get("views", 3))
+        views = int(self.params.get("views", 4))
         order = rng.permutation(len(samples))
         # even chunks, so no batch is a lone leftover (BatchNorm needs two samples)
         for part in np.array_split(order, self.batches_per_epoch(samples)):
@@ -70,18 +86,25 @@ class ClassifyTask(TrainingTask):
         import torch.nn.functional as F  # noqa: N812 - the usual name
 
         x, y = batch
-        smoothing = float(self.params.get("smoothing", 0.1))
-        return F.cross_entropy(model(x.to(device)), y.to(device), label_smoothing=smoothing)
+        x, y = x.to(device), y.to(device)
+        smoothing = float(self.params.get("smoothing", 0.0))
+        if not self.tune:
+            return F.cross_entropy(model(x), y, label_smoothing=smoothing)
+        tuned, shared = model.both(x)
+        return (F.cross_entropy(tuned, y, label_smoothing=smoothing)
+                + F.cross_entropy(shared, y, label_smoothing=smoothing))
 
     def validate(self, model: torch.nn.Module, samples: Sequence[Sample],
                  device: str) -> dict[str, float]:
         import torch
 
-        x, y = self._features(samples, int(self.params.get("views", 3)))
+        x, y = self._features(samples, int(self.params.get("views", 4)))
         if not len(y):
-            return {"top1": 0.0, "top5": 0.0, "coarse": 0.0}
-        probs = torch.softmax(model(torch.from_numpy(x[:, 0]).to(device)), 1).cpu().numpy()
-        return accuracy(probs, y, self.classes)
+            return {"top1": 0.0, "top5": 0.0, "coarse": 0.0, "loss": 0.0}
+        logits = model(torch.from_numpy(x[:, 0]).to(device))
+        loss = float(torch.nn.functional.cross_entropy(logits, torch.from_numpy(y).to(device)))
+        return {**accuracy(torch.softmax(logits, 1).cpu().numpy(), y, self.classes),
+                "loss": loss}
 
 
 def accuracy(probs: np.ndarray, y: np.ndarray, classes: list[str],

@@ -1,4 +1,4 @@
-"""Similar-search tests run on tiny synthetic images with the tiny stand-in backbone."""
+"""Classifier tests run on tiny synthetic images with the tiny stand-in backbones."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from editor.training import features
+from plugins.classify import tail
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +17,8 @@ def tiny_backbone(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("LIGHTBOX_FEATURE_CACHE", str(tmp_path_factory.mktemp("features")))
     monkeypatch.setattr(features, "efficientnet_embedder",
                         lambda device="cpu": features.tiny_embedder())
+    monkeypatch.setattr(tail, "shared_tail_embedder",
+                        lambda device="cpu": tail.tiny_tail_embedder())
 
 
 def make_picture(seed: int, size: int = 96) -> np.ndarray:
