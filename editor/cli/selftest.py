@@ -17,6 +17,7 @@ it failed. Exit code 0 when nothing failed, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import subprocess
 import sys
@@ -95,8 +96,9 @@ def check_models(folder: Path = BUNDLED) -> list[Outcome]:
     return outcomes
 
 
-def sample_request(info: PluginInfo) -> Request:
-    """The small sample photo, with the ``[selftest]`` params (and product mask if asked)."""
+def sample_request(info: PluginInfo, scratch: Path | None = None) -> Request:
+    """The small sample photo, with the ``[selftest]`` params (and product mask if asked);
+    a ``prepare`` function makes what the run needs in ``scratch`` and adds its params."""
     from editor.model.imageio import load_image, load_mask
 
     image = _shrink(load_image(SAMPLE).pixels)
@@ -105,7 +107,12 @@ def sample_request(info: PluginInfo) -> Request:
     mask = None
     if manifest.selftest.mask:
         mask = _shrink(load_mask(SAMPLE_MASK), image.shape[:2])
-    params = manifest.validate(manifest.selftest.params)
+    values = dict(manifest.selftest.params)
+    if manifest.selftest.prepare:
+        module, _, function = manifest.selftest.prepare.partition(":")
+        prepare = getattr(importlib.import_module(module), function)
+        values.update(prepare(scratch if scratch is not None else Path(tempfile.mkdtemp())))
+    params = manifest.validate(values)
     return Request(image=image, params=params, mask=mask)
 
 
@@ -117,12 +124,13 @@ def check_plugin(info: PluginInfo, device: str = "auto") -> Outcome:
     assert info.manifest is not None
     if info.manifest.selftest.skip:
         return Outcome(name, "skipped", detail=info.manifest.selftest.skip)
-    try:
-        request = sample_request(info)
-    except Exception as exc:  # a bad [selftest] table or a damaged sample: report, go on
-        return Outcome(name, "FAILED", detail=f"cannot prepare the sample: {exc}")
-    job = Job(info, request, device=device)
-    job.run()
+    with tempfile.TemporaryDirectory(prefix=f"lightbox-selftest-{info.id}-") as scratch:
+        try:
+            request = sample_request(info, Path(scratch))
+        except Exception as exc:  # a bad [selftest] table or a damaged sample: report, go on
+            return Outcome(name, "FAILED", detail=f"cannot prepare the sample: {exc}")
+        job = Job(info, request, device=device)
+        job.run()
     device_text = job.device + (f" ({job.device_reason})" if job.device_reason else "")
     if job.state is not JobState.DONE or job.result is None:
         if _waits_for_training(info):

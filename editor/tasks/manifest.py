@@ -152,12 +152,15 @@ class TrainingInfo:
 @dataclass(frozen=True)
 class SelfTestInfo:
     """The optional ``[selftest]`` table: fast ``params`` for ``lightbox selftest``,
-    ``mask = true`` to get the sample's product mask as the selection, or ``skip`` = why
-    the self-test cannot run this plugin on a sample (e.g. it needs a catalogue index)."""
+    ``mask = true`` to get the sample's product mask as the selection, ``prepare`` =
+    ``"module:function"`` that makes what the run needs in a scratch folder and returns
+    params (a catalogue index of the bundled samples, say), or ``skip`` = why the self-test
+    cannot run this plugin on a sample."""
 
     params: dict[str, Any] = field(default_factory=dict)
     mask: bool = False
     skip: str = ""
+    prepare: str = ""
 
 
 def validate_values(
@@ -248,8 +251,11 @@ def _selftest(raw: Any, params: tuple[ParamSpec, ...]) -> SelfTestInfo:
         validate_values(params, values, "[selftest] params")
     except ParamError as exc:
         raise ValueError(str(exc)) from None
+    prepare = str(raw.get("prepare", ""))
+    if prepare and ":" not in prepare:
+        raise ValueError(f'[selftest] prepare must be "module:function", not {prepare!r}')
     return SelfTestInfo(params=dict(values), mask=bool(raw.get("mask", False)),
-                        skip=str(raw.get("skip", "")))
+                        skip=str(raw.get("skip", "")), prepare=prepare)
 
 
 DATASET_KINDS = ("images", "pairs", "classes", "detection", "two-folders")

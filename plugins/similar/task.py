@@ -7,6 +7,8 @@ editor's Catalogue panel); the report lists the best matches as ``{"path", "scor
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from editor.model.imageio import flatten
 from editor.tasks.api import Context, PluginError, Request, Result
 from editor.training.backbones import WeightsUnavailable
@@ -35,3 +37,19 @@ def run(request: Request, ctx: Context) -> Result:
     ctx.progress(1.0, "Done")
     return Result(report={"index": str(index_path), "catalogue": len(index),
                           "matches": [{"path": p, "score": round(s, 4)} for p, s in matches]})
+
+
+def selftest_params(scratch: Path) -> dict[str, str]:
+    """For ``lightbox selftest``: a catalogue index of the bundled sample photos, built in
+    ``scratch`` with the projection the plugin uses, so the self-test runs the whole path
+    (embedding, index, search) without a catalogue of the user's."""
+    from editor.paths import SAMPLES
+    from plugins.similar.embed import embedding_for
+    from plugins.similar.index import update_index
+
+    index, _ = update_index(None, [SAMPLES], embedding_for(None))
+    if not len(index):
+        raise RuntimeError(f"no sample photos could be indexed in {SAMPLES}")
+    path = scratch / "samples.idx"
+    index.save(path)
+    return {"index": str(path)}

@@ -126,3 +126,22 @@ def test_a_selftest_table_with_an_unknown_param_is_a_manifest_error(tmp_path):
         load_manifest(path)
     path.write_text(SKIPPED_MANIFEST)
     assert load_manifest(path).selftest.skip == "needs a catalogue index"
+
+
+def test_a_prepare_function_must_name_module_and_function(tmp_path):
+    from editor.tasks.manifest import ManifestError, load_manifest
+
+    path = tmp_path / "plugin.toml"
+    path.write_text(SKIPPED_MANIFEST.replace('skip = "needs a catalogue index"',
+                                             'prepare = "no_colon_here"'))
+    with pytest.raises(ManifestError, match="module:function"):
+        load_manifest(path)
+
+
+def test_similar_runs_on_an_index_of_the_samples_it_builds_itself():
+    # the bundle's self-test once failed here: "choose a catalogue index"
+    from editor.cli.selftest import check_plugin
+
+    outcome = check_plugin(Registry.discover().get("similar"), "cpu")
+    assert outcome.status == "ok", outcome.detail
+    assert "matches" in outcome.detail
