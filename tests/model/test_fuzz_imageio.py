@@ -11,7 +11,6 @@ the last test then checks that the process never passed 2 GB)::
 from __future__ import annotations
 
 import os
-import resource
 import tempfile
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from hypothesis import strategies as st
 
 from editor.model.imageio import ImageFileError, decode_image, load_image
 
-from .fuzz_seeds import image_seeds, mutated
+from .fuzz_seeds import PeakMemory, image_seeds, mutated
 
 EXAMPLES = int(os.environ.get("LIGHTBOX_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
@@ -30,6 +29,13 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
 SEEDS = image_seeds()
 SUFFIXES = [".png", ".jpg", ".webp", ".tif", ".bmp", ".gif", ".jpeg"]
 LIMIT_MB = 2048
+MEMORY = PeakMemory()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _measure_peak_memory():
+    MEMORY.start()
+    yield
 # Pillow warns about the damage it skips (corrupt EXIF, short tags): expected here
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -76,6 +82,5 @@ def test_load_image_from_a_file_never_raises_anything_else(data: bytes, suffix: 
 
 
 def test_zz_no_input_used_more_than_2_gb() -> None:
-    # ru_maxrss (KB on Linux) is the peak of the whole run, so of every single input
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    assert peak_mb < LIMIT_MB, f"peak RSS {peak_mb:.0f} MB"
+    added = MEMORY.added_mb()
+    assert added < LIMIT_MB, f"the inputs took the peak memory {added:.0f} MB higher"
