@@ -99,6 +99,14 @@ class Classifier:
             return tail.shared_tail_embedder(device)
         return features.shared_embedder(device)
 
+    def feature_cache(self) -> Any:
+        """The per-user :class:`~editor.training.features.FeatureCache` of the features
+        :meth:`predict` takes (a fine-tuned classifier's are its tail inputs)."""
+        from editor.training.features import FeatureCache
+        from plugins.classify import tail
+
+        return tail.tail_cache() if self.backbone == tail.TAIL_ID else FeatureCache()
+
     def classify(self, images: list[np.ndarray], device: str = "cpu") -> np.ndarray:
         """(N, classes) probabilities of uint8 RGB photos (one view each: averaging in the
         mirror image lowered fine top-1 on the benchmark, mirrored text on packages)."""

@@ -96,7 +96,8 @@ def describe_photo(snapshot: Document, index: Any) -> tuple[dict | str | None, l
     if model is not None:
         try:
             classifier = load_classifier(model)
-            tags = classifier.describe(classifier.predict(features)[0])
+            # its own path: a fine-tuned classifier reads more than the shared features
+            tags = classifier.describe(classifier.classify([rgb])[0])
         except Exception as exc:  # a damaged model must not stop the search
             tags = str(exc)
     matches: list = []
@@ -109,7 +110,6 @@ def describe_photo(snapshot: Document, index: Any) -> tuple[dict | str | None, l
 def tag_folder(folder: Path, target: Path, progress: Any) -> tuple[int, int, list]:
     """Classify every photo in ``folder`` into the CSV ``target``; (tagged, flagged for
     review, unreadable (path, reason))."""
-    from editor.training.features import FeatureCache
     from editor.training.store import model_for
     from plugins.classify.model import load_classifier
 
@@ -117,7 +117,8 @@ def tag_folder(folder: Path, target: Path, progress: Any) -> tuple[int, int, lis
     if model is None:
         raise ValueError(tr("no classifier: train one with Tools → Train… (classify)"))
     classifier = load_classifier(model)
-    found = FeatureCache().features(iter_image_files([folder]), progress=progress)
+    cache = classifier.feature_cache()  # what the classifier itself reads, cached per file
+    found = cache.features(iter_image_files([folder]), progress=progress)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["path", "label", "score", "coarse", "top5", "review"])
