@@ -92,7 +92,7 @@ def _main_parts(mask: np.ndarray) -> np.ndarray:
         # back to the cutout's own outline: the opened parts, grown over what the opening
         # shaved off them, within the mask
         grown = cv2.dilate(keep[labels].astype(np.uint8), kernel) > 0
-        count2, labels2 = cv2.connectedComponents((mask & grown).astype(np.uint8), 8)
+        _, labels2 = cv2.connectedComponents((mask & grown).astype(np.uint8), 8)
         seeds = np.unique(labels2[keep[labels]])
         return np.isin(labels2, seeds[seeds > 0]).astype(np.uint8) * 255
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
