@@ -58,3 +58,18 @@ def test_resize_fix_reaches_the_recommended_size() -> None:
     fixed = apply_fixes(small, FACTS, profile)
     assert max(fixed.image.shape[:2]) >= profile.rules["min_size"].params["recommended_longest"]
     assert "min_size" not in {v.rule for v in verify(fixed, profile)}
+
+
+def test_cutout_clutter_at_the_edge_is_not_taken_for_a_cut_product() -> None:
+    from plugins.compliance.cutout import _main_parts
+
+    mask = np.zeros((400, 400), bool)
+    mask[120:330, 150:260] = True       # the product, clear of the edge
+    mask[0:400, 330:400] = True         # the next products on the shelf, at the edge
+    mask[200:204, 260:330] = True       # joined to the product by a thin bridge
+    kept = _main_parts(mask) > 0
+    assert kept[200, 200] and not kept[:, 340:].any()
+    # nothing clear of the edge: the largest part stays (the product is cut off indeed)
+    cut = np.zeros((400, 400), bool)
+    cut[250:400, 100:300] = True
+    assert (_main_parts(cut) > 0)[399, 200]
