@@ -105,9 +105,8 @@ def run(report: Report) -> None:
 def _own_features(classifier, cache, paths):  # noqa: ANN001, ANN202 - bench helper
     """(features of ``paths`` for the classifier's own backbone, of their mirror images)."""
     from editor.training.features import load_rgb
-    from plugins.classify.tail import TAIL_ID, tail_cache
 
-    own = tail_cache(cache) if classifier.backbone == TAIL_ID else cache
+    own = classifier.feature_cache(cache)
     found = own.features(paths)
     assert found.paths == list(paths), "val photos that were readable before are not now"
     mirrored = [own.embed_images([load_rgb(p)[:, ::-1].copy() for p in paths[i:i + 16]])

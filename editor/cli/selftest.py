@@ -17,7 +17,6 @@ it failed. Exit code 0 when nothing failed, 1 otherwise.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import subprocess
 import sys
@@ -35,6 +34,7 @@ from editor.paths import SAMPLES
 from editor.tasks.api import Request
 from editor.tasks.device import DEVICES
 from editor.tasks.jobs import Job, JobState
+from editor.tasks.manifest import load_entry
 from editor.tasks.registry import PluginInfo, Registry
 from editor.training.store import BUNDLED, ModelError, verify_model
 
@@ -96,7 +96,7 @@ def check_models(folder: Path = BUNDLED) -> list[Outcome]:
     return outcomes
 
 
-def sample_request(info: PluginInfo, scratch: Path | None = None) -> Request:
+def sample_request(info: PluginInfo, scratch: Path) -> Request:
     """The small sample photo, with the ``[selftest]`` params (and product mask if asked);
     a ``prepare`` function makes what the run needs in ``scratch`` and adds its params."""
     from editor.model.imageio import load_image, load_mask
@@ -109,9 +109,7 @@ def sample_request(info: PluginInfo, scratch: Path | None = None) -> Request:
         mask = _shrink(load_mask(SAMPLE_MASK), image.shape[:2])
     values = dict(manifest.selftest.params)
     if manifest.selftest.prepare:
-        module, _, function = manifest.selftest.prepare.partition(":")
-        prepare = getattr(importlib.import_module(module), function)
-        values.update(prepare(scratch if scratch is not None else Path(tempfile.mkdtemp())))
+        values.update(load_entry(manifest.selftest.prepare)(scratch))
     params = manifest.validate(values)
     return Request(image=image, params=params, mask=mask)
 

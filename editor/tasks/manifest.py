@@ -6,6 +6,7 @@ options; both validate through :meth:`Manifest.validate`.
 
 from __future__ import annotations
 
+import importlib
 import math
 import tomllib
 from collections.abc import Mapping
@@ -161,6 +162,13 @@ class SelfTestInfo:
     mask: bool = False
     skip: str = ""
     prepare: str = ""
+
+
+def load_entry(entry: str) -> Any:
+    """The object a manifest's ``"module:name"`` entry names (``entry``, ``[training]
+    entry``, ``[selftest] prepare``), imported on first use; import errors propagate."""
+    module_name, _, attr = entry.partition(":")
+    return getattr(importlib.import_module(module_name), attr)
 
 
 def validate_values(

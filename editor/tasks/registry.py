@@ -16,7 +16,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from editor.tasks.api import Context, Request, Result
-from editor.tasks.manifest import Manifest, ManifestError, load_manifest
+from editor.tasks.manifest import Manifest, ManifestError, load_entry, load_manifest
 
 GROUP = "lightbox.plugins"
 log = logging.getLogger(__name__)
@@ -50,10 +50,8 @@ class PluginInfo:
             return self._run
         if self.manifest is None:
             raise PluginLoadError(f"plugin {self.id!r} is broken: {self.error}")
-        module_name, _, attr = self.manifest.entry.partition(":")
         try:
-            module = importlib.import_module(module_name)
-            run = getattr(module, attr)
+            run = load_entry(self.manifest.entry)
         except Exception as exc:  # any import-time failure marks the plugin broken
             self.error = f"cannot load {self.manifest.entry}: {type(exc).__name__}: {exc}"
             raise PluginLoadError(f"plugin {self.id!r}: {self.error}") from exc

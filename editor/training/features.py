@@ -120,28 +120,28 @@ def efficientnet_embedder(device: str = "cpu", batch: int = 16) -> Embedder:
 def shared_embedder(device: str = "cpu") -> Embedder:
     """The real backbone for photos in memory, built once per device per process (keyed by
     the factory too, so a test's stand-in and the real one never mix)."""
-    return _shared(efficientnet_embedder, device)
+    return shared_instance(efficientnet_embedder, device)
 
 
 @functools.lru_cache(maxsize=4)
-def _shared(factory: Callable[[str], Embedder], device: str) -> Embedder:
+def shared_instance(factory: Callable[[str], Embedder], device: str) -> Embedder:
+    """``factory(device)``, built once per factory and device per process."""
     return factory(device)
 
 
-def tiny_embedder() -> Embedder:
+def tiny_embedder(dim: int = FEATURE_DIM, seed: int = 0) -> Embedder:
     """A cheap stand-in for the backbone (tests, dry runs): the image's 8x8 colour layout
-    through a fixed random projection to :data:`FEATURE_DIM` numbers. Similar-looking
-    images get similar features; it knows nothing about products."""
+    through a fixed random projection to ``dim`` numbers. Similar-looking images get
+    similar features; it knows nothing about products."""
     import cv2
 
-    weights = np.random.default_rng(0).normal(size=(192, FEATURE_DIM)).astype(np.float32)
+    weights = np.random.default_rng(seed).normal(size=(192, dim)).astype(np.float32)
 
     def embed(images: list[np.ndarray]) -> np.ndarray:
         rows = [cv2.resize(np.ascontiguousarray(im[..., :3]), (8, 8),
                            interpolation=cv2.INTER_AREA).astype(np.float32).ravel() / 255 - 0.5
                 for im in images]
-        return (np.stack(rows) @ weights if rows else np.zeros((0, FEATURE_DIM))).astype(
-            np.float32)
+        return (np.stack(rows) @ weights if rows else np.zeros((0, dim))).astype(np.float32)
 
     return embed
 

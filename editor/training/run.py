@@ -4,14 +4,13 @@ from running so a caller can show the user what was found before anything starts
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from editor.tasks.device import DeviceChoice, choose_device
-from editor.tasks.manifest import Manifest, ParamSpec, validate_values
+from editor.tasks.manifest import Manifest, ParamSpec, load_entry, validate_values
 from editor.tasks.registry import PluginInfo
 from editor.training.datasets import Dataset, scan
 from editor.training.store import ModelCard, ModelError, ModelStore, load_model, model_for
@@ -114,9 +113,8 @@ def _samples_word(dataset: Dataset) -> str:
 
 def _factory(manifest: Manifest) -> Callable[[dict[str, Any]], TrainingTask]:
     assert manifest.training is not None
-    module_name, _, attr = manifest.training.entry.partition(":")
     try:
-        return getattr(importlib.import_module(module_name), attr)
+        return load_entry(manifest.training.entry)
     except Exception as exc:  # an import failure in plugin code must not crash the caller
         raise TrainingError(f"cannot load {manifest.training.entry}: "
                             f"{type(exc).__name__}: {exc}") from exc

@@ -60,7 +60,7 @@ def harmonise(rgb: np.ndarray, alpha: np.ndarray, strength: float, device: str,
         return rgb.copy()
     net = load_harmoniser(model, "cuda" if device == "cuda" else "cpu")
     params = predict(net, rgb, alpha)
-    if predicted_change(rgb, alpha, params) < min_change:
+    if min_change > 0 and predicted_change(rgb, alpha, params) < min_change:
         return rgb.copy()
     return apply_params(rgb, alpha, params, strength)
 

@@ -9,6 +9,7 @@ probabilities of every class in a group, so it can be right when the fine one is
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,13 +100,16 @@ class Classifier:
             return tail.shared_tail_embedder(device)
         return features.shared_embedder(device)
 
-    def feature_cache(self) -> Any:
-        """The per-user :class:`~editor.training.features.FeatureCache` of the features
-        :meth:`predict` takes (a fine-tuned classifier's are its tail inputs)."""
+    def feature_cache(self, base: Any = None) -> Any:
+        """The :class:`~editor.training.features.FeatureCache` of the features
+        :meth:`predict` takes (a fine-tuned classifier's are its tail inputs), in the
+        folder of ``base`` (default: the per-user cache)."""
         from editor.training.features import FeatureCache
         from plugins.classify import tail
 
-        return tail.tail_cache() if self.backbone == tail.TAIL_ID else FeatureCache()
+        if self.backbone == tail.TAIL_ID:
+            return tail.tail_cache(base)
+        return base if base is not None else FeatureCache()
 
     def classify(self, images: list[np.ndarray], device: str = "cpu") -> np.ndarray:
         """(N, classes) probabilities of uint8 RGB photos (one view each: averaging in the
@@ -139,6 +143,20 @@ def build_model(config: dict[str, Any], pretrained: bool = True) -> torch.nn.Mod
     if config.get("backbone") == tail.TAIL_ID:
         return tail.build_tail(classes, dropout, pretrained)
     return build_head(classes, int(config.get("hidden", 0)), dropout)
+
+
+def cached_classifier(path: Path | str) -> Classifier:
+    """:func:`load_classifier`, kept per process while the file is unchanged (the plugin's
+    runs and the Catalogue dock share one loaded model)."""
+    from editor.training.store import sha256_of
+
+    path = Path(path)
+    return _cached(str(path), sha256_of(path) if path.is_file() else "")
+
+
+@functools.lru_cache(maxsize=4)
+def _cached(path: str, sha: str) -> Classifier:  # sha: a replaced file is loaded again
+    return load_classifier(path)
 
 
 def load_classifier(path: Path | str) -> Classifier:

@@ -16,13 +16,17 @@ is rebuilt from the ImageNet weights, not stored in the model file.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from editor.training.features import INPUT_SIZE, Embedder, FeatureCache
+from editor.training.features import (
+    INPUT_SIZE,
+    Embedder,
+    FeatureCache,
+    shared_instance,
+    tiny_embedder,
+)
 
 if TYPE_CHECKING:
     import torch
@@ -90,29 +94,13 @@ class _TailCache(FeatureCache):
 def shared_tail_embedder(device: str = "cpu") -> Embedder:
     """:func:`tail_input_embedder`, built once per device per process (keyed by the
     factory too, so a test's stand-in and the real one never mix)."""
-    return _shared(tail_input_embedder, device)
-
-
-@functools.lru_cache(maxsize=4)
-def _shared(factory: Callable[[str], Embedder], device: str) -> Embedder:
-    return factory(device)
+    return shared_instance(tail_input_embedder, device)
 
 
 def tiny_tail_embedder() -> Embedder:
     """A cheap stand-in for :func:`tail_input_embedder` (tests, dry runs): the image's
     colour layout through a fixed random projection; it knows nothing about products."""
-    import cv2
-
-    weights = np.random.default_rng(1).normal(size=(192, TAIL_INPUT_DIM)).astype(np.float32)
-
-    def embed(images: list[np.ndarray]) -> np.ndarray:
-        rows = [cv2.resize(np.ascontiguousarray(im[..., :3]), (8, 8),
-                           interpolation=cv2.INTER_AREA).astype(np.float32).ravel() / 255 - 0.5
-                for im in images]
-        return (np.stack(rows) @ weights if rows else np.zeros((0, TAIL_INPUT_DIM))).astype(
-            np.float32)
-
-    return embed
+    return tiny_embedder(TAIL_INPUT_DIM, seed=1)
 
 
 def build_tail(classes: int, dropout: float = 0.5, pretrained: bool = True,

@@ -8,21 +8,13 @@ entry gives ``lightbox run`` the row of the run's ``predictions.csv``.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 from editor.model.imageio import flatten
 from editor.tasks.api import Context, PluginError, Request, Result
 from editor.training.backbones import WeightsUnavailable
-from editor.training.store import ModelError, model_for, sha256_of
-from plugins.classify.model import PLUGIN_ID, Classifier, load_classifier
+from editor.training.store import ModelError, model_for
+from plugins.classify.model import PLUGIN_ID, cached_classifier
 
 CSV_FILE = "predictions.csv"
-
-
-@lru_cache(maxsize=4)
-def _classifier(path: str, sha: str) -> Classifier:  # sha: a replaced file is loaded again
-    return load_classifier(path)
 
 
 def run(request: Request, ctx: Context) -> Result:
@@ -34,7 +26,7 @@ def run(request: Request, ctx: Context) -> Result:
                           "`lightbox train classify DIR -o MODEL.pt`)")
     ctx.progress(0.1, "Loading the classifier")
     try:
-        classifier = _classifier(str(path), sha256_of(Path(path)) if Path(path).is_file() else "")
+        classifier = cached_classifier(path)
         device = ctx.device if ctx.device in ("cpu", "cuda") else "cpu"
         ctx.progress(0.4, "Classifying")
         probs = classifier.classify([flatten(request.image, (255, 255, 255))], device)

@@ -86,7 +86,7 @@ def describe_photo(snapshot: Document, index: Any) -> tuple[dict | str | None, l
     """(tags report, or why there are none; [(path, score, thumbnail)]) of a document."""
     from editor.training.features import shared_embedder
     from editor.training.store import model_for
-    from plugins.classify.model import load_classifier
+    from plugins.classify.model import cached_classifier
     from plugins.similar.index import embedding_of
 
     rgb = flatten(composite(snapshot.layers, snapshot.size), (255, 255, 255))
@@ -95,7 +95,7 @@ def describe_photo(snapshot: Document, index: Any) -> tuple[dict | str | None, l
     model = model_for("classify")
     if model is not None:
         try:
-            classifier = load_classifier(model)
+            classifier = cached_classifier(model)
             # its own path: a fine-tuned classifier reads more than the shared features
             tags = classifier.describe(classifier.classify([rgb])[0])
         except Exception as exc:  # a damaged model must not stop the search
@@ -111,12 +111,12 @@ def tag_folder(folder: Path, target: Path, progress: Any) -> tuple[int, int, lis
     """Classify every photo in ``folder`` into the CSV ``target``; (tagged, flagged for
     review, unreadable (path, reason))."""
     from editor.training.store import model_for
-    from plugins.classify.model import load_classifier
+    from plugins.classify.model import cached_classifier
 
     model = model_for("classify")
     if model is None:
         raise ValueError(tr("no classifier: train one with Tools → Train… (classify)"))
-    classifier = load_classifier(model)
+    classifier = cached_classifier(model)
     cache = classifier.feature_cache()  # what the classifier itself reads, cached per file
     found = cache.features(iter_image_files([folder]), progress=progress)
     buffer = io.StringIO()
