@@ -92,7 +92,7 @@ def run(report: Report) -> None:
                 f"{100 * mirrored['top1']:.1f} % fine / {100 * mirrored['coarse']:.1f} % coarse")
     if classifier.backbone != BACKBONE_ID:
         shared = accuracy(classifier.predict(x_val), y_val, classes, groups)
-        report.note(f"classify: on the shared frozen features (the catalogue panel's path): "
+        report.note(f"classify: on the shared frozen features (its second head): "
                     f"{100 * shared['top1']:.1f} % fine / {100 * shared['coarse']:.1f} % coarse")
     report.note(f"classify: {n} val photos; published 86.0 % fine / 92.0 % coarse; targets "
                 f">= 85 % fine, >= 92 % coarse after <= 20 min CPU training; training took "

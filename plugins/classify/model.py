@@ -78,7 +78,7 @@ class Classifier:
 
     def predict(self, features: np.ndarray) -> np.ndarray:
         """(N, classes) probabilities of (N, D) features of :attr:`backbone`. A fine-tuned
-        classifier also takes the shared features (D = 1,792, what the catalogue already
+        classifier also takes the shared features (D = 1,792, what the similarity search
         has): a head trained alongside on those reads them, as accurate as a classifier
         with ``tune=0``, less than :meth:`classify` (the benchmark notes both)."""
         import torch

@@ -10,8 +10,8 @@ again every epoch. So each photo's (and each augmented view's) input to that blo
 next to the frozen pooled early levels (16 + 24 + 40 + 112 numbers); an epoch then only
 runs the tail. With the ImageNet weights the tail reproduces the shared features exactly.
 A second linear head learns on those frozen shared features at the same time (for callers
-that have only them, such as the catalogue panel); the pretrained tail that computes them
-is rebuilt from the ImageNet weights, not stored in the model file.
+that have only them); the pretrained tail that computes them is rebuilt from the ImageNet
+weights, not stored in the model file.
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ def build_tail(classes: int, dropout: float = 0.5, pretrained: bool = True,
             self.act = nn.ReLU6(inplace=True)
             self.head = build_head(classes, 0, dropout)
             #: a linear head on the frozen shared features, trained alongside, so callers
-            #: that only have those (the catalogue panel) still get the frozen head's tags
+            #: that only have those still get the frozen head's tags
             self.shared_head = build_head(classes, 0, dropout)
             self._reference = reference
 
