@@ -6,13 +6,17 @@ Self-supervised, the iHarmony4 recipe (see :mod:`plugins.background.harmonise_da
 training case is a real picture with an object whose colour was changed at random, and the
 network learns to predict the colour transform that undoes it, given the rest of the
 picture. The pictures are the training part of ``segmentation/sod-dev`` (photo + object
-mask), the training products of ``products-on-white`` pasted on training BSDS backdrops, and
-training BSDS photos with a random blob as the "object". Nothing the benchmark measures on
-is ever read here.
+mask), training BSDS photos and Freiburg shelf photos with the ``segment`` plugin's cutout
+as the object (:func:`plugins.background.harmonise_data.load_pseudo_masked`), the training
+products of ``products-on-white`` pasted on training BSDS backdrops, and training BSDS
+photos with a random blob as the "object". Nothing the benchmark measures on is ever read
+here.
 
 The run is bounded by wall-clock time on one CPU thread. Every :data:`EVAL_EVERY` seconds it
-scores the validation composites (held-out SOD photos), keeps the best weights and writes
-a checkpoint it resumes from; at the end the best weights are saved with a model card.
+scores the validation composites (held-out SOD photos and held-out cut-out photos), keeps
+the weights that score best on the loss being trained (``--relative`` mixes in each
+composite's error relative to how far it was moved) and writes a checkpoint it resumes
+from; at the end the best weights are saved with a model card.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
@@ -40,8 +45,9 @@ OUT = RESOURCES / "models" / "background" / "harmonise.pt"
 EVAL_EVERY = 60.0
 BATCH = 16
 LICENCE = ("code Apache-2.0; trained by Lightbox's plugins/background/bundle.py from scratch "
-           "(no pretrained parts) on SOD salient-object photos and BSDS500 photos "
-           "(research use) and products-on-white (GroceryStoreDataset iconic images, MIT)")
+           "(no pretrained parts) on SOD salient-object photos, BSDS500 photos and Freiburg "
+           "Groceries shelf photos (research use) and products-on-white (GroceryStoreDataset "
+           "iconic images, MIT)")
 
 
 def crop_resize(rgb: np.ndarray, mask: np.ndarray, rng: np.random.Generator | None,
@@ -75,23 +81,60 @@ def blob_mask(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
     return cv2.GaussianBlur(mask, (5, 5), 0)
 
 
-class Sampler:
-    """Training cases at :data:`HARMONISE_SIZE` px, from the three kinds of picture."""
+#: every this-many-th Freiburg shelf photo (by name) is cut out for training
+FREIBURG_EVERY = 4
+#: every this-many-th cut-out photo is kept for validation, not training
+VALIDATION_EVERY = 8
+#: random perturbations per validation photo (SOD, cut-out)
+VALIDATION_REPEATS = (8, 2)
+#: the share of training cases of each kind: SOD photos, cut-out photos, pasted products;
+#: the rest are blobs on BSDS photos
+MIX = (0.2, 0.45, 0.2)
 
-    def __init__(self, data: Path, scene_jitter: float = 0.0) -> None:
+
+def mask_cache() -> Path:
+    """Where the cutouts used as training masks are kept between runs."""
+    from editor.training.features import default_cache_dir
+
+    return default_cache_dir().parent / "harmonise-masks"
+
+
+class Sampler:
+    """Training cases at :data:`HARMONISE_SIZE` px, from the four kinds of picture."""
+
+    def __init__(self, data: Path, scene_jitter: float = 0.0, pseudo: bool = True,
+                 log=print, mix: tuple[float, float, float] = MIX) -> None:  # noqa: ANN001
         self.scene_jitter = scene_jitter
+        self.mix = mix
         parts = hd.split(data)
         self.parts = parts
         self.sod = hd.load_sod(parts["sod_train"], data)
         self.products = hd.load_products(parts["products_train"], data)
         self.backdrops = hd.load_backdrops(parts["backdrops_train"], data)
+        self.cutouts: list[hd.Source] = []
+        self.validation: list[hd.Source] = []
+        if pseudo:
+            sod = set(parts["sod_train"])
+            photos = [data / "restoration/train-bsds400" / f"{n}.jpg"
+                      for n in parts["backdrops_train"] if n not in sod]
+            shelf = sorted((data / "detection/freiburg/images").glob("*.jpg"))
+            photos += shelf[::FREIBURG_EVERY]
+            found = hd.load_pseudo_masked(photos, mask_cache(), log=log)
+            # every VALIDATION_EVERY-th cut-out photo validates instead of training
+            self.cutouts = [s for i, s in enumerate(found) if i % VALIDATION_EVERY]
+            self.validation = [s for i, s in enumerate(found) if not i % VALIDATION_EVERY]
 
     def case(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         kind = rng.random()
-        if kind < 0.4:
+        mix = self.mix
+        sod, cut, pasted = mix if self.cutouts else (mix[0] + mix[1], 0.0, mix[2])
+        if kind < sod:
             src = self.sod[int(rng.integers(len(self.sod)))]
             rgb, mask = crop_resize(src.rgb, src.mask, rng)
-        elif kind < 0.65:
+        elif kind < sod + cut:
+            src = self.cutouts[int(rng.integers(len(self.cutouts)))]
+            rgb, mask = crop_resize(src.rgb, src.mask, rng)
+        elif kind < sod + cut + pasted:
             product = self.products[int(rng.integers(len(self.products)))]
             backdrop = self.backdrops[int(rng.integers(len(self.backdrops)))]
             src = hd.paste(product, backdrop, rng)
@@ -116,21 +159,44 @@ def to_tensors(cases):
     return comp, target, mask
 
 
-def fmse_loss(net, comp, target, mask):
-    """Mean over images of the foreground MSE (0..1 scale) of the harmonised composite."""
+#: the relative loss's allowance (0..1 scale): a composite moved by less than this from its
+#: target counts as moved by this much (about the smallest perturbation, hd.MIN_FMSE)
+RELATIVE_FLOOR = hd.MIN_FMSE / 255 ** 2
+
+
+def fmse_loss(net, comp, target, mask, relative: float = 0.0):
+    """Mean over images of the foreground MSE (0..1 scale) of the harmonised composite.
+
+    With ``relative`` > 0, that share of the loss is each image's fMSE *relative to its
+    composite's* (scaled back by the batch's mean composite fMSE): a composite that was
+    changed a little weighs as much as one changed a lot, so the network learns to leave
+    slight changes alone instead of making them worse."""
+    import torch
+
     params = net(comp, mask)
     out = colour_transform(comp, params)
     out = out * mask + comp * (1 - mask)
-    err = ((out - target) ** 2).mean(1, keepdim=True) * mask
-    return (err.sum((1, 2, 3)) / mask.sum((1, 2, 3)).clamp_min(1)).mean()
+    area = mask.sum((1, 2, 3)).clamp_min(1)
+    fmse = (((out - target) ** 2).mean(1, keepdim=True) * mask).sum((1, 2, 3)) / area
+    if relative <= 0:
+        return fmse.mean()
+    with torch.no_grad():
+        noop = (((comp - target) ** 2).mean(1, keepdim=True) * mask).sum((1, 2, 3)) / area
+    ratio = (fmse / (noop + RELATIVE_FLOOR)).mean() * noop.mean()
+    return (1 - relative) * fmse.mean() + relative * ratio
 
 
-def validation_cases(data: Path, parts: dict[str, list[str]]):
+def validation_cases(data: Path, parts: dict[str, list[str]],
+                     cutouts: Sequence[hd.Source] = ()):  # noqa: ANN201
+    """The validation SOD photos and the validation cut-out photos, each recoloured
+    :data:`VALIDATION_REPEATS` times with a fixed seed."""
     rng = np.random.default_rng(1234)
     cases = []
-    for src in hd.load_sod(parts["sod_val"], data):
+    sources = [(s, VALIDATION_REPEATS[0]) for s in hd.load_sod(parts["sod_val"], data)]
+    sources += [(s, VALIDATION_REPEATS[1]) for s in cutouts]
+    for src, repeats in sources:
         rgb, mask = crop_resize(src.rgb, src.mask, None)
-        cases += [hd.harmonisation_case(hd.Source("", rgb, mask), rng) for _ in range(4)]
+        cases += [hd.harmonisation_case(hd.Source("", rgb, mask), rng) for _ in range(repeats)]
     return to_tensors(cases)
 
 
@@ -140,11 +206,15 @@ def evaluate(net, val) -> dict[str, float]:
     net.eval()
     with torch.no_grad():
         comp, target, mask = val
-        fmse = float(fmse_loss(net, comp, target, mask)) * 255 ** 2
-        noop = float((((comp - target) ** 2).mean(1, keepdim=True) * mask).sum((1, 2, 3))
-                     .div(mask.sum((1, 2, 3))).mean()) * 255 ** 2
+        out = colour_transform(comp, net(comp, mask)) * mask + comp * (1 - mask)
+        area = mask.sum((1, 2, 3))
+        fmse, noop = ((((x - target) ** 2).mean(1, keepdim=True) * mask).sum((1, 2, 3)) / area
+                      * 255 ** 2 for x in (out, comp))
     net.train()
-    return {"fmse": round(fmse, 2), "noop_fmse": round(noop, 2)}
+    floor = RELATIVE_FLOOR * 255 ** 2
+    return {"fmse": round(float(fmse.mean()), 2), "noop_fmse": round(float(noop.mean()), 2),
+            "worse_pct": round(100 * float((fmse > noop).float().mean()), 1),
+            "relative": round(float((fmse / (noop + floor)).mean()), 4)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,11 +230,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--init", type=Path, help="continue from these weights (a model file)")
     parser.add_argument("--scene-jitter", type=float, default=0.0,
                         help="share of cases whose whole picture is recoloured first")
+    parser.add_argument("--relative", type=float, default=0.0,
+                        help="share of the loss that is each image's fMSE relative to its "
+                             "composite's (0..1)")
+    parser.add_argument("--mix", default=",".join(f"{m:g}" for m in MIX),
+                        help="shares of SOD photos, cut-out photos and pasted products in "
+                             "the training cases (the rest: blobs on photos)")
+    parser.add_argument("--no-cutouts", action="store_true",
+                        help="train without the photos whose mask is the segment cutout")
     ns = parser.parse_args(argv)
     torch.set_num_threads(1)
     torch.manual_seed(ns.seed)
-    sampler = Sampler(ns.data, ns.scene_jitter)
-    val = validation_cases(ns.data, sampler.parts)
+    mix = tuple(float(m) for m in ns.mix.split(","))
+    if len(mix) != 3 or min(mix) < 0 or sum(mix) > 1:
+        parser.error(f"--mix {ns.mix}: give three shares that add up to at most 1")
+    sampler = Sampler(ns.data, ns.scene_jitter, pseudo=not ns.no_cutouts,
+                      log=lambda m: print(m, flush=True), mix=mix)
+    val = validation_cases(ns.data, sampler.parts, sampler.validation)
     net = build_harmoniser()
     earlier: list[dict] = []
     before_seconds, before_steps = 0.0, 0
@@ -192,8 +274,16 @@ def main(argv: list[str] | None = None) -> int:
     if ns.init is not None and state["best"] is None:  # the starting weights stand unless beaten
         state["best"] = {"step": 0, "seconds": 0, **first}
         state["best_state"] = {k: v.detach().clone() for k, v in net.state_dict().items()}
-    print(f"training on {len(sampler.sod)} SOD photos, {len(sampler.products)} products, "
+    print(f"training on {len(sampler.sod)} SOD photos, {len(sampler.cutouts)} cut-out "
+          f"photos, {len(sampler.products)} products, "
           f"{len(sampler.backdrops)} backdrops; validation: {first}", flush=True)
+
+    def score(metrics: dict) -> float:
+        """What the kept weights are chosen by: the validation loss the run minimises."""
+        relative = metrics.get("relative", metrics["fmse"] / metrics["noop_fmse"])
+        mean = metrics["fmse"] / metrics["noop_fmse"]
+        return (1 - ns.relative) * mean + ns.relative * relative
+
     losses: list[float] = []
     while True:
         elapsed = time.monotonic() - start
@@ -204,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         for group in opt.param_groups:
             group["lr"] = float(ns.lr * decay)
         comp, target, mask = to_tensors([sampler.case(rng) for _ in range(BATCH)])
-        loss = fmse_loss(net, comp, target, mask)
+        loss = fmse_loss(net, comp, target, mask, ns.relative)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -217,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
             record = {"step": state["step"], "seconds": round(elapsed), "train_fmse":
                       round(float(np.mean(losses[-200:])), 1), **metrics}
             state["history"].append(record)
-            if state["best"] is None or metrics["fmse"] < state["best"]["fmse"]:
+            if state["best"] is None or score(metrics) < score(state["best"]):
                 state["best"] = record
                 state["best_state"] = {k: v.detach().clone() for k, v in net.state_dict().items()}
             state["seconds"] = elapsed
@@ -232,12 +322,16 @@ def main(argv: list[str] | None = None) -> int:
         parameters=sum(int(p.numel()) for p in net.parameters()),
         data={"folders": {"segmentation/sod-dev": len(sampler.sod),
                           "products-on-white": len(sampler.products),
+                          "BSDS and detection/freiburg photos, segment cutout as the mask":
+                              len(sampler.cutouts),
                           "restoration/train-bsds400 (backdrops and blob-mask photos)":
                               len(sampler.backdrops)},
               "format": f"self-supervised composites (iHarmony4 recipe), {HARMONISE_SIZE} px",
               "held_out_for_benchmark": {k: len(v) for k, v in sampler.parts.items()
                                          if k.endswith("_bench")},
-              "validation": f"{len(sampler.parts['sod_val'])} SOD photos x 4 perturbations",
+              "validation": f"{len(sampler.parts['sod_val'])} SOD photos x "
+                            f"{VALIDATION_REPEATS[0]} and {len(sampler.validation)} cut-out "
+                            f"photos x {VALIDATION_REPEATS[1]} perturbations",
               "metrics_on": f"validation composites at {HARMONISE_SIZE} px, fMSE in 0..255 levels"},
         metrics={k: float(v) for k, v in best.items() if k != "step"},
         device="cpu (1 thread)", seconds=round(before_seconds + state["seconds"], 1),
@@ -245,7 +339,8 @@ def main(argv: list[str] | None = None) -> int:
         epochs=before_steps + state["step"], best_epoch=before_steps + best["step"],
         config={"kind": "harmonise", "size": HARMONISE_SIZE, "width": 16},
         params={"minutes": ns.minutes, "lr": ns.lr, "batch": BATCH, "seed": ns.seed,
-                "scene_jitter": ns.scene_jitter, "weight_decay": ns.weight_decay,
+                "scene_jitter": ns.scene_jitter, "relative": ns.relative, "mix": list(mix),
+                "cutouts": not ns.no_cutouts, "weight_decay": ns.weight_decay,
                 "init": str(ns.init or ""),
                 "earlier_history": earlier, "history": state["history"]},
         licence=LICENCE)
