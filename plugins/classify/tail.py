@@ -14,10 +14,10 @@ that have only them); the pretrained tail that computes them is rebuilt from the
 weights, not stored in the model file.
 
 Tried on GroceryStore and not kept (val top-1, 296 photos, about +-2 points of noise):
-fine-tuning stage 6 as well, on cached 112x14x14 stage-5 maps (79 % at its best epoch, then
-overfitting); a 288 px input with 9x9 stage-6 maps (80-83 %, no better than 224 px, at twice
-the extraction time); a one-cycle learning-rate schedule (80 %); feature mixup with a coarse
-loss (74 %).
+fine-tuning stage 6 as well, on cached 112x14x14 stage-5 maps (76-81 % over epochs 5-9, at
+four times the cost per epoch); a 288 px input with 9x9 stage-6 maps (80-83 %, no better
+than 224 px, at twice the extraction time); a one-cycle learning-rate schedule (80 %);
+feature mixup with a coarse loss (74 %); eight views without the mirror (77-81 %).
 """
 
 from __future__ import annotations
