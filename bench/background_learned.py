@@ -32,6 +32,7 @@ import numpy as np
 from bench.common import Report, timed
 from editor.imaging.colour import delta_e76, srgb_to_lab
 from editor.model.imageio import load_image, save_image
+from editor.tasks.manifest import load_manifest
 from editor.training.datasets import scan
 from editor.training.metrics import psnr
 from editor.training.trainer import Trainer, merge_params
@@ -100,6 +101,10 @@ def bench_harmonise(report: Report, model: str | None = None) -> None:
         return
     every: list[tuple[float, float, float]] = []
     untouched = 0
+    # the plugin's default strength, for the note: what a user who never moves the slider gets
+    manifest = load_manifest(Path(__file__).parents[1] / "plugins" / "background" / "plugin.toml")
+    strength = float(manifest.defaults()["harmonise_strength"])
+    at_default: list[tuple[str, float, float]] = []
     for name, cases in harmonisation_cases(report):
         scores: dict[str, list[tuple[float, float, float]]] = {"ours": [], "noop": [],
                                                                "reinhard": []}
@@ -108,6 +113,8 @@ def bench_harmonise(report: Report, model: str | None = None) -> None:
             outs = {"ours": harmonise(comp, alpha, 1.0, "cpu", model), "noop": comp,
                     "reinhard": reinhard(comp, mask)}
             untouched += bool(np.array_equal(outs["ours"], comp))
+            at_default.append((name, masked_mse(harmonise(comp, alpha, strength, "cpu", model),
+                                                target, mask), masked_mse(comp, target, mask)))
             for key, out in outs.items():
                 scores[key].append((masked_mse(out, target), masked_mse(out, target, mask),
                                     psnr(out, target)))
@@ -127,6 +134,12 @@ def bench_harmonise(report: Report, model: str | None = None) -> None:
     report.note(f"harmonise: fMSE / no-op fMSE over all {len(every)} held-out composites = "
                 f"{np.mean([e[0] for e in every]) / np.mean([e[1] for e in every]):.3f} "
                 "(target <= 0.5)")
+    shares = ", ".join(
+        f"{100 * np.mean([d[1] > d[2] for d in at_default if d[0] == group]):.1f} % {group}"
+        for group in dict.fromkeys(d[0] for d in at_default))
+    ratio = np.mean([d[1] for d in at_default]) / np.mean([d[2] for d in at_default])
+    report.note(f"harmonise at the plugin's default strength {strength:g} (the figures above "
+                f"are at 1): fMSE / no-op {ratio:.3f}, worse than no-op {shares}")
     report.note(f"harmonise: {untouched} of {len(every)} composites left as they were "
                 f"(confidence gate MIN_CHANGE = {MIN_CHANGE:g}; 0 is off)")
     # speed on a large composite: a held-out case enlarged to 2000 x 1500
